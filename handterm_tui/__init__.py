@@ -1,0 +1,3 @@
+"""handterm: HandTerm for the terminal."""
+
+__version__ = "0.1.0"

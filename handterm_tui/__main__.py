@@ -1,0 +1,3 @@
+from handterm_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,170 @@
+"""What a command handler gets and gives back.
+
+Handlers are plain functions ``(Context, ParsedCommand) -> Outcome``; they never touch
+Textual. What only a UI can do (clear the screen, ask for a password, open a screen) is
+returned as an ``Action`` that the TUI carries out and ``handterm exec`` explains.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from handterm_tui.core.parser import ParsedCommand
+from handterm_tui.core.records import OK, utc_now
+from handterm_tui.core.registry import CommandSpec, Completer, Registry
+
+if TYPE_CHECKING:
+    from handterm_tui.config import Config
+    from handterm_tui.store import Store
+
+
+class Action:
+    """Something only an interactive front end can do."""
+
+
+@dataclass(frozen=True)
+class Clear(Action):
+    """Clear the screen (never any data)."""
+
+
+@dataclass(frozen=True)
+class Exit(Action):
+    pass
+
+
+@dataclass(frozen=True)
+class AskSecret(Action):
+    """Read a secret with echo off, then finish the command with it.
+
+    ``then`` runs off the UI thread; the secret is never stored, timed or recorded.
+    """
+
+    prompt: str
+    then: Callable[..., Outcome]  # called with one secret per prompt
+    # Further secrets to ask in turn (e.g. "new password" then "repeat it").
+    more: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenScreen(Action):
+    name: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    text: str = ""
+    status: int = OK
+    action: Action | None = None
+    record: bool = True  # False: nothing is stored (e.g. a command that only opens a screen)
+    extra: dict[str, Any] = field(default_factory=dict)
+    kind: str = "command"
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class SessionView(Protocol):
+    """What commands need to know about the signed-in user (filled in by the auth layer)."""
+
+    @property
+    def username(self) -> str | None: ...
+
+
+class Services:
+    """Online pieces built on first use (auth, API client, uploader).
+
+    The base has none: offline mode. The auth layer provides a subclass.
+    """
+
+    @property
+    def username(self) -> str | None:
+        return None
+
+    def get(self, name: str) -> Any:
+        return None
+
+
+@dataclass
+class Context:
+    config: Config
+    store: Store
+    services: Services = field(default_factory=Services)
+    interactive: bool = True  # False under `handterm exec`
+    clock: Callable[[], datetime] = utc_now
+    # Set by the UI so commands can say which keys to press.
+    front_end: str = "tui"
+
+    @property
+    def username(self) -> str | None:
+        return self.services.username
+
+
+Handler = Callable[[Context, ParsedCommand], Outcome]
+
+REGISTRY: Registry[Handler] = Registry()
+
+
+def command(
+    name: str,
+    summary: str,
+    usage: str,
+    *,
+    aliases: Iterable[str] = (),
+    options: Iterable[str] = (),
+    flags: Iterable[str] = (),
+    category: str = "general",
+    complete: Completer | None = None,
+    mask_from: int | None = None,
+    details: str = "",
+    blocking: bool = False,
+    record: bool = True,
+    registry: Registry[Handler] | None = None,
+) -> Callable[[Handler], Handler]:
+    """Register a handler under ``name`` (and its aliases)."""
+
+    def decorate(handler: Handler) -> Handler:
+        (registry or REGISTRY).add(
+            CommandSpec(
+                name=name,
+                summary=summary,
+                usage=usage,
+                handler=handler,
+                aliases=tuple(aliases),
+                options=frozenset(options),
+                flags=frozenset(flags),
+                category=category,
+                complete=complete,
+                mask_from=mask_from,
+                details=details,
+                blocking=blocking,
+                record=record,
+            )
+        )
+        return handler
+
+    return decorate
+
+
+def usage_error(spec_usage: str, problem: str) -> Outcome:
+    return Outcome(f"{problem}\nUsage: {spec_usage}", status=400)
+
+
+def int_switch(cmd: ParsedCommand, key: str, default: int, *, low: int, high: int) -> int:
+    """A bounded integer switch; raises ValueError with a message a user understands."""
+    raw = cmd.switches.get(key)
+    if raw is None:
+        return default
+    if raw is True:
+        raise ValueError(f"--{key} needs a number")
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise ValueError(f"--{key} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"--{key} must be between {low} and {high}")
+    return value

@@ -1,0 +1,137 @@
+"""Run a command line: parse, dispatch, and keep a record of it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from handterm_tui.commands.base import REGISTRY, AskSecret, Context, Handler, Outcome
+from handterm_tui.core.parser import ParsedCommand, ParseError, parse, quote, split_words
+from handterm_tui.core.records import FAILED, NOT_FOUND, USAGE, Record, mask_line
+from handterm_tui.core.registry import CommandSpec
+from handterm_tui.core.stats import Keystroke
+
+log = logging.getLogger("handterm.commands")
+
+MAX_LINE = 10_000  # a paste longer than this is refused, not run
+
+
+@dataclass
+class Run:
+    """A command in progress: the outcome so far and, once stored, its record."""
+
+    line: str
+    masked_line: str
+    parsed: ParsedCommand
+    spec: CommandSpec[Handler] | None
+    outcome: Outcome
+    keystrokes: list[Keystroke] = field(default_factory=list)
+    record: Record | None = None
+
+    @property
+    def waiting_for_secret(self) -> bool:
+        return isinstance(self.outcome.action, AskSecret)
+
+
+def mask(line: str, spec: CommandSpec[Handler] | None) -> str:
+    if spec is None or spec.mask_from is None:
+        return line
+    try:
+        words = [w.text for w in split_words(line)]
+    except ParseError:
+        return line.split(" ", 1)[0] + " ********"
+    return " ".join(quote(w) if i else w for i, w in enumerate(mask_line(words, spec.mask_from)))
+
+
+class Runner:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def start(self, line: str, keystrokes: list[Keystroke] | None = None) -> Run:
+        """Run ``line``. If it asks for a secret, call :meth:`finish` with it."""
+        keystrokes = list(keystrokes or [])
+        stripped = line.strip()
+        if len(stripped) > MAX_LINE:
+            name = stripped.split(None, 1)[0][:40]
+            outcome = Outcome(
+                f"That line is {len(stripped):,} characters long; the limit is {MAX_LINE:,}. "
+                "Nothing was run.",
+                status=USAGE,
+            )
+            run = Run(
+                stripped[:200] + "…", stripped[:200] + "…", ParsedCommand(name=name), None, outcome
+            )
+            return self._store(run)
+        first = stripped.split(None, 1)[0] if stripped else ""
+        spec = REGISTRY.get(first)
+        masked = mask(stripped, spec)
+        try:
+            parsed = parse(
+                stripped,
+                options=spec.options if spec else None,
+                flags=spec.flags if spec else (),
+            )
+        except ParseError as exc:
+            outcome = Outcome(f"Cannot read that line: {exc}.", status=USAGE)
+            return self._store(
+                Run(stripped, masked, ParsedCommand(name=first), spec, outcome, keystrokes)
+            )
+        if spec is None:
+            near = REGISTRY.suggest(parsed.name)
+            hint = f" Did you mean `{near}`?" if near else " Type `help` for the list."
+            outcome = Outcome(f"Command not found: {parsed.name}.{hint}", status=NOT_FOUND)
+            return self._store(Run(stripped, masked, parsed, None, outcome, keystrokes))
+        outcome = self._call(spec, lambda: spec.handler(self.ctx, parsed))
+        run = Run(stripped, masked, parsed, spec, outcome, keystrokes)
+        if run.waiting_for_secret:
+            return run
+        return self._store(run)
+
+    def finish(self, run: Run, *secrets: str) -> Run:
+        """Complete a command that asked for a secret; the secret is used once and dropped."""
+        action = run.outcome.action
+        if not isinstance(action, AskSecret):
+            return run
+        spec = run.spec
+        assert spec is not None
+        then = action.then
+        run.outcome = self._call(spec, lambda: then(*secrets))
+        if run.waiting_for_secret:
+            return run
+        return self._store(run)
+
+    def cancel(self, run: Run) -> Run:
+        run.outcome = Outcome("Cancelled.", status=499)
+        return self._store(run)
+
+    def _call(self, spec: CommandSpec[Handler], call: Callable[[], Outcome]) -> Outcome:
+        try:
+            result = call()
+        except Exception as exc:  # a bug in one command must not take the prompt down
+            log.exception("command %s failed", spec.name)
+            return Outcome(f"{spec.name} failed: {exc.__class__.__name__}: {exc}", status=FAILED)
+        assert isinstance(result, Outcome)
+        return result
+
+    def _store(self, run: Run) -> Run:
+        outcome = run.outcome
+        if not outcome.record or (run.spec is not None and not run.spec.record):
+            return run
+        parsed = run.parsed
+        args = list(parsed.args)
+        if run.spec is not None and run.spec.mask_from is not None:
+            args = mask_line(["", *args], run.spec.mask_from)[1:]
+        record = Record(
+            line=run.masked_line,
+            name=parsed.name,
+            args=args,
+            switches=dict(parsed.switches),
+            response=outcome.text,
+            status=outcome.status,
+            kind=outcome.kind,
+            keystrokes=run.keystrokes,
+            extra=dict(outcome.extra),
+        )
+        run.record = self.ctx.store.records.add(record)
+        return run

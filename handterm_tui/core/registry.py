@@ -1,0 +1,96 @@
+"""The command registry: names, aliases, summaries, usage and argument completion.
+
+Pure data: the handlers that run a command live in ``handterm_tui.commands``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+# Given the arguments before the cursor and the partial word under it, yield candidates.
+Completer = Callable[[tuple[str, ...], str], Iterable[str]]
+
+H = TypeVar("H")
+
+
+@dataclass(frozen=True)
+class CommandSpec(Generic[H]):
+    name: str
+    summary: str
+    usage: str
+    handler: H
+    aliases: tuple[str, ...] = ()
+    options: frozenset[str] = frozenset()  # switches that take a value
+    flags: frozenset[str] = frozenset()  # switches that never take one
+    category: str = "general"
+    complete: Completer | None = None
+    # Arguments from this index on are secret: masked in records and history.
+    mask_from: int | None = None
+    details: str = ""
+    blocking: bool = False  # does I/O that may take a while: the UI runs it in a worker
+    record: bool = True  # leaves a record in the store (and history)
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class Registry(Generic[H]):
+    _specs: dict[str, CommandSpec[H]] = field(default_factory=dict)
+    _by_name: dict[str, CommandSpec[H]] = field(default_factory=dict)
+
+    def add(self, spec: CommandSpec[H]) -> CommandSpec[H]:
+        for name in spec.all_names:
+            if name in self._by_name:
+                raise ValueError(f"command name {name!r} registered twice")
+        self._specs[spec.name] = spec
+        for name in spec.all_names:
+            self._by_name[name] = spec
+        return spec
+
+    def get(self, name: str) -> CommandSpec[H] | None:
+        return self._by_name.get(name)
+
+    def __iter__(self) -> Iterator[CommandSpec[H]]:
+        return iter(sorted(self._specs.values(), key=lambda s: s.name))
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def names(self) -> list[str]:
+        return sorted(self._by_name)
+
+    def suggest(self, name: str) -> str | None:
+        """The nearest known command name, if one is close enough."""
+        if not name:
+            return None
+        lowered = name.lower()
+        if lowered in self._by_name:
+            return lowered
+        matches = difflib.get_close_matches(lowered, self.names(), n=1, cutoff=0.6)
+        if matches:
+            return matches[0]
+        prefixed = [n for n in self.names() if n.startswith(lowered[:2])]
+        return prefixed[0] if len(prefixed) == 1 else None
+
+    def completions(self, words: list[str], partial: str) -> list[str]:
+        """Candidates for ``partial``: command names first, then the command's arguments."""
+        if not words:
+            return [n for n in self.names() if n.startswith(partial)]
+        spec = self.get(words[0])
+        if spec is None:
+            return []
+        if partial.startswith("--"):
+            switches = sorted(spec.options | spec.flags)
+            return [f"--{s}" for s in switches if f"--{s}".startswith(partial)]
+        if spec.complete is None:
+            return []
+        seen: dict[str, None] = {}
+        for candidate in spec.complete(tuple(words[1:]), partial):
+            if candidate.startswith(partial):
+                seen.setdefault(candidate)
+        return list(seen)

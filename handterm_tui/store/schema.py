@@ -1,0 +1,74 @@
+"""Schema migrations. ``PRAGMA user_version`` holds the version reached.
+
+Append new steps; never edit a step that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[str] = [
+    # 1: records, notes, the upload outbox, key/value settings, full-text search.
+    """
+    CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,            -- ISO 8601 UTC with ms, 'Z'
+        kind TEXT NOT NULL DEFAULT 'command',
+        line TEXT NOT NULL,                  -- secrets masked
+        name TEXT NOT NULL,
+        args TEXT NOT NULL DEFAULT '[]',
+        switches TEXT NOT NULL DEFAULT '{}',
+        response TEXT NOT NULL DEFAULT '',
+        status INTEGER NOT NULL DEFAULT 200,
+        keystrokes TEXT NOT NULL DEFAULT '[]',
+        gross_wpm REAL,
+        web_wpm REAL,
+        extra TEXT NOT NULL DEFAULT '{}',
+        remote_key TEXT UNIQUE,
+        in_history INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX records_kind_id ON records(kind, id);
+    CREATE INDEX records_created ON records(created_at);
+
+    CREATE VIRTUAL TABLE records_fts USING fts5(
+        line, response, content='records', content_rowid='id', tokenize='unicode61'
+    );
+    CREATE TRIGGER records_ai AFTER INSERT ON records BEGIN
+        INSERT INTO records_fts(rowid, line, response) VALUES (new.id, new.line, new.response);
+    END;
+    CREATE TRIGGER records_ad AFTER DELETE ON records BEGIN
+        INSERT INTO records_fts(records_fts, rowid, line, response)
+        VALUES ('delete', old.id, old.line, old.response);
+    END;
+    CREATE TRIGGER records_au AFTER UPDATE OF line, response ON records BEGIN
+        INSERT INTO records_fts(records_fts, rowid, line, response)
+        VALUES ('delete', old.id, old.line, old.response);
+        INSERT INTO records_fts(rowid, line, response) VALUES (new.id, new.line, new.response);
+    END;
+
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        created_ms INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        remote_key TEXT UNIQUE,              -- wrt/<epoch ms>
+        source TEXT NOT NULL DEFAULT 'local'
+    );
+    CREATE INDEX notes_created ON notes(created_ms);
+
+    CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,            -- the saveLog key, fixed at creation
+        extension TEXT NOT NULL,
+        record_id INTEGER REFERENCES records(id),
+        note_id INTEGER REFERENCES notes(id),
+        part TEXT NOT NULL DEFAULT 'record', -- record | keystrokes | note
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        next_attempt_at REAL NOT NULL DEFAULT 0
+    );
+
+    CREATE TABLE kv (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+]

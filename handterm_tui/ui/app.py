@@ -1,0 +1,115 @@
+"""The Textual application: a thin shell around the terminal screen."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from handterm_tui.commands import REGISTRY, Context, Runner, Services
+from handterm_tui.config import Config
+from handterm_tui.core.records import Record, utc_now
+from handterm_tui.store import Store
+from handterm_tui.ui.screens.terminal import TerminalScreen
+
+
+class HandtermApp(App[int]):
+    CSS_PATH = "handterm.tcss"
+    TITLE = "handterm"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        services: Services | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        monotonic_ms: Callable[[], float] | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self.ctx = Context(config=config, store=store, services=services or Services(), clock=clock)
+        self.runner = Runner(self.ctx)
+        self._monotonic_ms = monotonic_ms or (lambda: time.monotonic() * 1000.0)
+        self.cursor_blink = cursor_blink
+
+    def monotonic_ms(self) -> float:
+        return self._monotonic_ms()
+
+    def on_mount(self) -> None:
+        self.push_screen(TerminalScreen())
+
+    def on_screen_resume(self) -> None:
+        self._apply_blink()
+
+    def _apply_blink(self) -> None:
+        from textual.widgets import Input
+
+        for widget in self.screen.query(Input):
+            widget.cursor_blink = self.cursor_blink
+
+    @property
+    def terminal(self) -> TerminalScreen:
+        for screen in self.screen_stack:
+            if isinstance(screen, TerminalScreen):
+                return screen
+        raise LookupError("no terminal screen")
+
+    # -- what the status bar says ---------------------------------------------
+
+    def connection_label(self) -> str:
+        if self.ctx.config.profile is None:
+            return "offline mode"
+        label = getattr(self.ctx.services, "connection_label", None)
+        return str(label()) if callable(label) else "not signed in"
+
+    def session_left_label(self) -> str:
+        label = getattr(self.ctx.services, "session_left_label", None)
+        return str(label()) if callable(label) else ""
+
+    # -- hooks for commands and other screens -----------------------------------
+
+    def open_screen(self, name: str, params: dict[str, Any] | None = None) -> None:
+        """Open ``handterm_tui.ui.screens.<name>`` through its ``open_screen(app, **params)``."""
+        try:
+            module = importlib.import_module(f"handterm_tui.ui.screens.{name}")
+        except ModuleNotFoundError:
+            self.notify(f"The {name} screen is not available in this build.", severity="warning")
+            return
+        module.open_screen(self, **(params or {}))
+
+    def record_added(self, record: Record) -> None:
+        """A record stored outside the prompt (a game result) joins the scrollback."""
+        self.terminal.add_record(record)
+
+    def refresh_status(self) -> None:
+        self.terminal.refresh_status()
+
+    def run_command(self, line: str) -> None:
+        """Run a command line as if typed (palette, F1)."""
+        self.terminal.run_line(line)
+
+    def action_help(self) -> None:
+        if self.screen is not self.terminal:
+            self.pop_screen()
+        self.run_command("help")
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for spec in REGISTRY:
+            if spec.name == "exit":
+                continue
+            yield SystemCommand(
+                f"Run: {spec.name}", spec.summary, lambda name=spec.name: self.run_command(name)
+            )

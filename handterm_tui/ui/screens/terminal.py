@@ -1,0 +1,281 @@
+"""The terminal screen: scrollback, prompt, status bar — the HandTerm prompt."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+from handterm_tui.commands.base import AskSecret, Clear, Exit, OpenScreen
+from handterm_tui.commands.runner import Run
+from handterm_tui.core.history import HistoryCursor
+from handterm_tui.core.parser import ParseError, split_words
+from handterm_tui.core.records import Record
+from handterm_tui.core.stats import Keystroke
+from handterm_tui.ui.widgets.prompt import PromptInput, PromptLine
+from handterm_tui.ui.widgets.scrollback import Scrollback
+from handterm_tui.ui.widgets.status import StatusBar
+
+if TYPE_CHECKING:
+    from handterm_tui.ui.app import HandtermApp
+
+RESTORE = 100  # records shown again at start, from the last `clear` on
+
+
+class TerminalScreen(Screen[None]):
+    DEFAULT_CSS = """
+    TerminalScreen { layout: vertical; }
+    #completions { height: auto; max-height: 6; color: $text-muted; display: none; }
+    #completions.-shown { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="terminal")
+        self.history = HistoryCursor()
+        self._pending: Run | None = None  # a command waiting for a secret
+        self._secrets: list[str] = []
+        self._busy = False
+
+    @property
+    def happ(self) -> HandtermApp:
+        return cast("HandtermApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Scrollback(id="scrollback")
+        yield Static(id="completions")
+        yield PromptLine(self.happ.ctx.username, clock=self.happ.monotonic_ms)
+        yield StatusBar(id="status")
+
+    @property
+    def scrollback(self) -> Scrollback:
+        return self.query_one(Scrollback)
+
+    @property
+    def prompt(self) -> PromptInput:
+        return self.query_one(PromptInput)
+
+    def on_mount(self) -> None:
+        store = self.happ.ctx.store
+        self.history = HistoryCursor(
+            store.records.history_lines(self.happ.ctx.config.settings.history_limit)
+        )
+        for record in store.records.since_last("clear", RESTORE):
+            self.scrollback.add_record(record)
+        self.refresh_status()
+        self.prompt.focus()
+
+    # -- status --------------------------------------------------------------
+
+    def refresh_status(self) -> None:
+        bar = self.query_one(StatusBar)
+        ctx = self.happ.ctx
+        bar.user = ctx.username
+        bar.queue = ctx.store.outbox.count()
+        bar.connection = self.happ.connection_label()
+        bar.session_left = self.happ.session_left_label()
+        self.query_one(PromptLine).set_user(ctx.username)
+
+    # -- running commands -----------------------------------------------------
+
+    @on(PromptInput.Submitted)
+    def _submitted(self, event: PromptInput.Submitted) -> None:
+        event.stop()
+        prompt = self.prompt
+        if self._pending is not None:
+            self._secret_entered(event.value)
+            return
+        if self._busy:
+            self.app.bell()
+            return
+        line = event.value
+        if not line.strip():
+            prompt.reset_timing()
+            return
+        prompt.note_enter()
+        keystrokes = list(prompt.keystrokes)
+        prompt.value = ""
+        prompt.reset_timing()
+        self._hide_completions()
+        self.history.add(line.strip())
+        self.run_line(line, keystrokes)
+
+    def run_line(self, line: str, keystrokes: Sequence[Keystroke] | None = None) -> None:
+        from handterm_tui.commands.base import REGISTRY
+
+        first = line.strip().split(None, 1)[0] if line.strip() else ""
+        spec = REGISTRY.get(first)
+        keys = list(keystrokes or [])
+        if spec is not None and spec.blocking:
+            self._set_busy(spec.name)
+            self._run_in_thread(line, keys)
+        else:
+            self._show(self.happ.runner.start(line, keys))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="command")
+    def _run_in_thread(self, line: str, keys: list[Keystroke]) -> None:
+        run = self.happ.runner.start(line, keys)
+        self.app.call_from_thread(self._show, run)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="command")
+    def _finish_in_thread(self, run: Run, secrets: list[str]) -> None:
+        finished = self.happ.runner.finish(run, *secrets)
+        secrets.clear()
+        self.app.call_from_thread(self._show, finished)
+
+    def _set_busy(self, what: str | None) -> None:
+        self._busy = what is not None
+        self.query_one(StatusBar).busy = what or ""
+
+    def _show(self, run: Run) -> None:
+        self._set_busy(None)
+        action = run.outcome.action
+        if isinstance(action, AskSecret) and run.record is None:
+            self._ask_secret(run, action)
+            return
+        if isinstance(action, Clear):
+            self.scrollback.clear()
+        elif run.record is not None:
+            self.scrollback.add_record(run.record)
+        elif run.outcome.text:
+            self.scrollback.add_notice(run.outcome.text)
+        if isinstance(action, Exit):
+            self.app.exit()
+            return
+        if isinstance(action, OpenScreen):
+            self.happ.open_screen(action.name, action.params)
+        self.refresh_status()
+
+    # -- secrets (passwords): never echoed, timed, recorded or kept in history --
+
+    def _ask_secret(self, run: Run, action: AskSecret) -> None:
+        self._pending = run
+        self._secrets = []
+        prompts = [action.prompt, *action.more]
+        self._secret_prompts = prompts
+        self._enter_secret_mode(prompts[0])
+
+    def _enter_secret_mode(self, label: str) -> None:
+        prompt = self.prompt
+        prompt.value = ""
+        prompt.secret = True
+        prompt.password = True
+        prompt.reset_timing()
+        self.query_one(PromptLine).set_label(label.rstrip() + " ")
+
+    def _leave_secret_mode(self) -> None:
+        prompt = self.prompt
+        prompt.value = ""
+        prompt.secret = False
+        prompt.password = False
+        prompt.reset_timing()
+        self.query_one(PromptLine).set_label(None)
+
+    def _secret_entered(self, value: str) -> None:
+        run = self._pending
+        assert run is not None
+        self._secrets.append(value)
+        self.prompt.value = ""
+        if len(self._secrets) < len(self._secret_prompts):
+            self._enter_secret_mode(self._secret_prompts[len(self._secrets)])
+            return
+        secrets, self._secrets = self._secrets, []
+        self._pending = None
+        self._leave_secret_mode()
+        self._set_busy(run.parsed.name)
+        self._finish_in_thread(run, secrets)
+
+    # -- keys ----------------------------------------------------------------
+
+    @on(PromptInput.Cancelled)
+    def _cancelled(self, event: PromptInput.Cancelled) -> None:
+        event.stop()
+        prompt = self.prompt
+        if self._pending is not None:
+            run, self._pending = self._pending, None
+            self._secrets = []
+            self._leave_secret_mode()
+            self._show(self.happ.runner.cancel(run))
+            return
+        if prompt.value:
+            self.scrollback.add_notice(f"{prompt.value}^C")
+        prompt.value = ""
+        prompt.reset_timing()
+        self.history.reset()
+        self._hide_completions()
+
+    @on(PromptInput.HistoryStep)
+    def _history_step(self, event: PromptInput.HistoryStep) -> None:
+        event.stop()
+        if self._pending is not None:
+            return
+        prompt = self.prompt
+        line = self.history.up(prompt.value) if event.older else self.history.down()
+        if line is None:
+            if event.older:
+                self.app.bell()
+            return
+        prompt.value = line
+        prompt.cursor_position = len(line)
+
+    @on(PromptInput.Changed)
+    def _changed(self, event: PromptInput.Changed) -> None:
+        if not self.history.browsing:
+            return
+        # Typing while browsing starts a new search from what is now typed.
+        if event.value not in self.history.lines and event.value != "":
+            self.history.reset()
+
+    @on(PromptInput.PasteRefused)
+    def _paste_refused(self, event: PromptInput.PasteRefused) -> None:
+        event.stop()
+        self.notify(event.text, severity="warning")
+
+    @on(PromptInput.CompleteRequested)
+    def _complete(self, event: PromptInput.CompleteRequested) -> None:
+        event.stop()
+        if self._pending is not None:
+            return
+        from handterm_tui.commands.base import REGISTRY
+
+        prompt = self.prompt
+        before = prompt.value[: prompt.cursor_position]
+        after = prompt.value[prompt.cursor_position :]
+        try:
+            words = [w.text for w in split_words(before)]
+        except ParseError:
+            return
+        partial = words.pop() if before and not before[-1].isspace() and words else ""
+        candidates = REGISTRY.completions(words, partial)
+        if not candidates:
+            self.app.bell()
+            return
+        common = os.path.commonprefix(candidates)
+        if len(candidates) == 1:
+            common += " "
+        if len(common) > len(partial):
+            head = before[: len(before) - len(partial)]
+            prompt.value = head + common + after
+            prompt.cursor_position = len(head + common)
+        if len(candidates) > 1:
+            self._show_completions(candidates)
+        else:
+            self._hide_completions()
+
+    def _show_completions(self, candidates: list[str]) -> None:
+        widget = self.query_one("#completions", Static)
+        widget.update("  ".join(candidates))
+        widget.add_class("-shown")
+
+    def _hide_completions(self) -> None:
+        self.query_one("#completions", Static).remove_class("-shown")
+
+    # -- used by other screens -------------------------------------------------
+
+    def add_record(self, record: Record) -> None:
+        self.scrollback.add_record(record)
+        self.refresh_status()

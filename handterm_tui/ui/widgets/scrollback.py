@@ -1,0 +1,59 @@
+"""The scrollback: one widget per record, newest at the bottom, capped so it stays light."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from handterm_tui.core.records import Record
+from handterm_tui.ui.render import record_renderable
+
+MAX_SHOWN = 200  # older records stay in the store and in `logs`
+
+
+class RecordView(Static):
+    DEFAULT_CSS = """
+    RecordView { height: auto; margin-bottom: 1; }
+    """
+
+    def __init__(self, record: Record) -> None:
+        self.record = record
+        super().__init__(
+            record_renderable(record), classes="record" if record.ok else "record -error"
+        )
+
+    def on_resize(self) -> None:
+        self.update(record_renderable(self.record, self.size.width))
+
+
+class Notice(Static):
+    """A line that is not a record (a cancelled line, a hint)."""
+
+    DEFAULT_CSS = """
+    Notice { height: auto; color: $text-muted; }
+    """
+
+
+class Scrollback(VerticalScroll):
+    DEFAULT_CSS = """
+    Scrollback { height: 1fr; scrollbar-size-vertical: 1; }
+    """
+
+    can_focus = False
+
+    def add_record(self, record: Record) -> None:
+        self._add(RecordView(record))
+
+    def add_notice(self, text: str) -> None:
+        self._add(Notice(text))
+
+    def _add(self, widget: Static) -> None:
+        self.mount(widget)
+        extra = len(self.children) - MAX_SHOWN
+        if extra > 0:
+            for old in list(self.children)[:extra]:
+                old.remove()
+        self.scroll_end(animate=False)
+
+    def clear(self) -> None:
+        self.remove_children()
