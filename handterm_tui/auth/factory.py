@@ -1,0 +1,98 @@
+"""Build the auth pieces of one profile: authenticator, store, session manager, API client.
+
+Imports httpx (through the API client): import this module on first use, not at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from handterm_tui.api.client import DEFAULT_TIMEOUT, HandTermApi
+from handterm_tui.auth.base import Authenticator
+from handterm_tui.auth.errors import NotConfigured
+from handterm_tui.auth.session import SessionManager
+from handterm_tui.auth.store import SessionStore
+from handterm_tui.config import Config, Profile
+
+
+@dataclass
+class AuthSystem:
+    """Everything signed-in work needs. ``api`` sends the session's tokens on protected routes."""
+
+    config: Config
+    profile: Profile
+    authenticator: Authenticator
+    store: SessionStore
+    session: SessionManager
+    api: HandTermApi
+
+    def close(self) -> None:
+        self.authenticator.close()
+        self.api.close()
+
+    def __enter__(self) -> AuthSystem:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def require_profile(config: Config) -> Profile:
+    profile = config.profile
+    if profile is None:
+        raise NotConfigured()
+    if not profile.online_capable:
+        missing = "api_url" if not profile.api_url else "user_pool_id and client_id"
+        raise NotConfigured(
+            f"Profile '{profile.name}' lacks {missing}: add it with `handterm config`, "
+            "or use auth = \"api\" when only the API URL is known."
+        )
+    return profile
+
+
+def build(
+    config: Config,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+    keyring_backend: Any = None,
+    token_path: Path | None = None,
+    **session_options: Any,
+) -> AuthSystem:
+    """Wire the profile's pieces. Cheap: nothing touches the network or the keyring until
+    used (``session.start()`` loads the stored session; run it in a worker).
+
+    ``session_options`` go to :class:`SessionManager` (clock, early_window, backoff_cap,
+    verify_interval...); ``transport``/``keyring_backend``/``token_path`` are for tests.
+    """
+    profile = require_profile(config)
+    api = HandTermApi(profile.api_url, transport=transport, timeout=timeout)
+    authenticator: Authenticator
+    if profile.auth == "api":
+        from handterm_tui.auth.api_auth import ApiAuth
+
+        authenticator = ApiAuth(api)
+    else:
+        from handterm_tui.auth.cognito import CognitoAuth
+
+        authenticator = CognitoAuth(profile)
+    store = SessionStore(
+        profile.name,
+        mode=config.settings.token_store,
+        keyring_timeout=config.settings.keyring_timeout,
+        path=token_path,
+        keyring_backend=keyring_backend,
+    )
+    session = SessionManager(
+        authenticator,
+        store,
+        profile=profile.name,
+        refresh_validity_days=profile.refresh_token_validity_days,
+        **session_options,
+    )
+    api.tokens = session
+    return AuthSystem(config, profile, authenticator, store, session, api)
