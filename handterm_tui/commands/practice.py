@@ -1,0 +1,149 @@
+"""Typing practice commands: ``play``/``phrase``, ``ls``, ``tut``, ``stats``.
+
+Each returns its text (what ``handterm exec`` prints) and, in the TUI, an ``OpenScreen``
+action for the game, tutorial or stats screen.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from handterm_tui.commands.base import (
+    Context,
+    OpenScreen,
+    Outcome,
+    command,
+    int_switch,
+    usage_error,
+)
+from handterm_tui.commands.builtin import target_wpm
+from handterm_tui.core import phrases, progress
+from handterm_tui.core.parser import ParsedCommand
+from handterm_tui.core.practice import choose_next
+from handterm_tui.core.records import NOT_FOUND, Record
+from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
+
+MAX_GAMES = 5000  # enough history for stats; older games still count in `show`
+PLAY_USAGE = "play [key]"
+
+FORMULAS = """\
+Type the phrase shown; Enter never runs it as a command. Esc or Ctrl+C leaves.
+Backspace fixes a mistake; emptying the line restarts the attempt.
+
+The figures (a word is 5 characters; the clock starts at your first keystroke):
+  Net WPM    the phrase's characters per minute / 5, less one word per uncorrected error
+  Gross WPM  every character key pressed, erased ones too, per minute / 5
+  Accuracy   keystrokes that matched the phrase / all keystrokes (fixed mistakes count)
+  Web figure handterm.com's number: the mean of 12000/ms over the key intervals; a mean
+             of rates reads high when your pace varies, so it is shown but not used
+A result at or above `target` WPM (net) is an achievement; `show` lists them."""
+
+
+def _phrase_keys(args: tuple[str, ...], partial: str) -> Iterable[str]:
+    if args:
+        return []
+    return phrases.load().keys()
+
+
+def game_records(ctx: Context, limit: int = MAX_GAMES) -> list[Record]:
+    return ctx.store.records.page(kind="game", limit=limit).records
+
+
+def load_progress(ctx: Context) -> progress.Progress:
+    return progress.from_records(game_records(ctx))
+
+
+def _warnings(catalogue: phrases.Catalogue) -> str:
+    return "".join(f"\nNote: {p}" for p in catalogue.problems)
+
+
+@command(
+    "play",
+    "Play the phrases game",
+    PLAY_USAGE,
+    aliases=("phrase",),
+    category="practice",
+    complete=_phrase_keys,
+    details=FORMULAS,
+)
+def play(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    catalogue = phrases.load()
+    if len(cmd.args) > 1:
+        return usage_error(PLAY_USAGE, "play takes one phrase key (`ls` lists them).")
+    if cmd.args:
+        key = cmd.args[0]
+        phrase = catalogue.get(key)
+        if phrase is None:
+            near = difflib.get_close_matches(key, catalogue.keys(), n=1)
+            hint = f" Did you mean `{near[0]}`?" if near else ""
+            return Outcome(f"No phrase named `{key}`.{hint} `ls` lists them."
+                           + _warnings(catalogue), status=NOT_FOUND)
+    else:
+        prog = load_progress(ctx)
+        phrase = choose_next(catalogue.phrases, prog.achieved, prog.key_means())
+        if phrase is None:
+            return Outcome("There are no phrases to play." + _warnings(catalogue), status=NOT_FOUND)
+    target = target_wpm(ctx)
+    text = (f"Type the phrase as fast as you can — {phrase.key}, level {phrase.level}, "
+            f"target {target} WPM:\n  {phrase.text}") + _warnings(catalogue)
+    if not ctx.interactive:
+        return Outcome(text + f"\nThe game needs the terminal UI: run `handterm`, then `play {phrase.key}`.")
+    return Outcome(text, action=OpenScreen("game", {"key": phrase.key}))
+
+
+@command(
+    "ls",
+    "List the game's phrases (✓ = achieved)",
+    "ls [--level N]",
+    options=("level",),
+    category="practice",
+)
+def ls(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    try:
+        level = int_switch(cmd, "level", 0, low=phrases.MIN_LEVEL, high=phrases.MAX_LEVEL)
+    except ValueError as exc:
+        return usage_error("ls [--level N]", str(exc))
+    catalogue = phrases.load()
+    achieved = load_progress(ctx).achieved
+    shown = [p for p in catalogue if not level or p.level == level]
+    lines = [f"Phrases: {sum(1 for p in shown if p.key in achieved)} of {len(shown)} achieved "
+             f"(✓). `play <key>` types one."]
+    for lvl in sorted({p.level for p in shown}):
+        lines.append(f"Level {lvl}: {phrases.LEVEL_NAMES.get(lvl, '')}")
+        for p in (p for p in shown if p.level == lvl):
+            mark = "✓" if p.key in achieved else " "
+            text = p.text if len(p.text) <= 58 else p.text[:57] + "…"
+            lines.append(f"  {mark} {p.key:<14} {text}")
+    return Outcome("\n".join(lines) + _warnings(catalogue))
+
+
+@command(
+    "tut",
+    "The typing tutorial (--reset starts it again)",
+    "tut [--reset]",
+    flags=("reset",),
+    category="practice",
+)
+def tut(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    if cmd.args:
+        return usage_error("tut [--reset]", "tut takes no arguments.")
+    if cmd.switches.get("reset"):
+        ctx.store.kv.delete(PROGRESS_KEY)
+    tutorial = Tutorial.from_stored(ctx.store.kv.get(PROGRESS_KEY, []))
+    text = tutorial.describe()
+    if cmd.switches.get("reset"):
+        text = "Tutorial progress cleared.\n" + text
+    if not ctx.interactive or tutorial.finished:
+        return Outcome(text)
+    return Outcome(text, action=OpenScreen("tutorial", {}))
+
+
+@command("stats", "Your WPM and accuracy over time, best phrases, slowest keys", "stats",
+         category="practice")
+def stats(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    prog = load_progress(ctx)
+    text = progress.render_text(prog, target_wpm(ctx))
+    if not ctx.interactive or not prog.points:
+        return Outcome(text)
+    return Outcome(text, action=OpenScreen("stats", {}))
