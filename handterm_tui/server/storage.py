@@ -1,0 +1,236 @@
+"""Object storage for the API: `user_data/{userId}/...` on disk or in an S3 bucket.
+
+Keys come from clients, so every key is validated (no `..`, `.`, empty segments, absolute paths,
+backslashes, NUL or control characters) and every path segment is percent-encoded on disk, so a
+key can never leave its user's folder and `:` in ISO-time keys is safe on any filesystem.
+
+The disk store keeps a per-user in-memory index of log keys (this process is the only writer of
+its data dir), so getLog/listLog cost O(limit), not a directory walk, and see past 1000 keys.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote, unquote
+
+_SAFE_SEGMENT = " !$&'()+,;=@[]^_`{}~-."
+_EXT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+_NUM_RE = re.compile(r"^\s*([+-]?\d+)")
+MAX_KEY = 1024
+_tmp_counter = itertools.count()
+
+
+class KeyError_(ValueError):
+    """A client-supplied key or extension that would be unsafe or meaningless."""
+
+
+def _check_chars(text: str) -> None:
+    if "\\" in text or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise KeyError_("Invalid key")
+
+
+def validate_key(key: object) -> str:
+    """A storage key relative to the user's space: `a/b/c`, no traversal, not absolute."""
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY:
+        raise KeyError_("Invalid key")
+    _check_chars(key)
+    if any(seg in ("", ".", "..") for seg in key.split("/")):
+        raise KeyError_("Invalid key")
+    return key
+
+
+def validate_prefix(prefix: object) -> str:
+    """A listing prefix: like a key, but may be empty or end with `/`."""
+    if prefix is None or prefix == "":
+        return ""
+    if not isinstance(prefix, str) or len(prefix) > MAX_KEY:
+        raise KeyError_("Invalid key")
+    _check_chars(prefix)
+    segments = prefix.split("/")
+    if segments[-1] == "":
+        segments.pop()
+    if any(seg in ("", ".", "..") for seg in segments):
+        raise KeyError_("Invalid key")
+    return prefix
+
+
+def validate_extension(ext: object) -> str:
+    if not isinstance(ext, str) or not _EXT_RE.match(ext):
+        raise KeyError_("Invalid extension")
+    return ext
+
+
+def safe_user(user_id: str) -> str:
+    """userId as one safe path segment (Cognito usernames may contain `/`)."""
+    encoded = quote(user_id, safe="@+-_.")
+    if not encoded or encoded.strip(".") == "":
+        encoded = encoded.replace(".", "%2E") or "%00"
+    return encoded
+
+
+def getlog_order(key: str) -> tuple[int, int, str]:
+    """Newest first by the numeric start of the file name (JS parseInt); others ascending."""
+    match = _NUM_RE.match(key.rsplit("/", 1)[-1])
+    if match:
+        return (0, -int(match.group(1)), key)
+    return (1, 0, key)
+
+
+def atomic_write(path: Path, data: bytes, mode: int = 0o644, tmp_dir: Path | None = None) -> None:
+    """Write via a temp file and rename: readers see the old or the new object, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    folder = tmp_dir or path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{path.name[:40]}.{os.getpid()}.{next(_tmp_counter)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class Storage(Protocol):
+    blocking: bool  # True: call from a worker thread (network I/O)
+    description: str
+
+    def put(self, user_id: str, rel: str, data: bytes) -> None: ...
+
+    def get(self, user_id: str, rel: str) -> bytes | None: ...
+
+    def log_keys(self, user_id: str, prefix: str, limit: int) -> list[str]:
+        """Log keys (relative to logs/) with this raw prefix, descending byte order."""
+        ...
+
+    def newest_logs(self, user_id: str, prefix: str, limit: int) -> list[str]:
+        """Log keys with this raw prefix in getLog order."""
+        ...
+
+
+class _Index:
+    def __init__(self, keys: list[str]) -> None:
+        self.present = set(keys)
+        self.sorted = sorted(keys)
+        self.order = sorted(getlog_order(k) for k in keys)
+
+    def add(self, key: str) -> None:
+        if key not in self.present:
+            self.present.add(key)
+            bisect.insort(self.sorted, key)
+            bisect.insort(self.order, getlog_order(key))
+
+
+class DiskStorage:
+    blocking = False
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.description = f"disk:{root}"
+        self._tmp = root / ".tmp"
+        self._indexes: dict[str, _Index] = {}
+        self._lock = threading.Lock()
+
+    def _path(self, user_id: str, rel: str) -> Path:
+        parts = [quote(seg, safe=_SAFE_SEGMENT) for seg in rel.split("/")]
+        return self.root.joinpath("user_data", safe_user(user_id), *parts)
+
+    def _index(self, user_id: str) -> _Index:
+        index = self._indexes.get(user_id)
+        if index is None:
+            base = self._path(user_id, "logs")
+            keys: list[str] = []
+            for folder, _dirs, files in os.walk(base):
+                rel_dir = os.path.relpath(folder, base)
+                prefix = (
+                    ""
+                    if rel_dir == "."
+                    else "/".join(unquote(p) for p in rel_dir.split(os.sep)) + "/"
+                )
+                keys.extend(prefix + unquote(name) for name in files)
+            index = self._indexes[user_id] = _Index(keys)
+        return index
+
+    def put(self, user_id: str, rel: str, data: bytes) -> None:
+        atomic_write(self._path(user_id, rel), data, tmp_dir=self._tmp)
+        if rel.startswith("logs/"):
+            with self._lock:
+                self._index(user_id).add(rel[5:])
+
+    def get(self, user_id: str, rel: str) -> bytes | None:
+        try:
+            return self._path(user_id, rel).read_bytes()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def log_keys(self, user_id: str, prefix: str, limit: int) -> list[str]:
+        with self._lock:
+            keys = self._index(user_id).sorted
+            lo = bisect.bisect_left(keys, prefix)
+            hi = bisect.bisect_left(keys, prefix + "\U0010ffff")
+            return keys[max(lo, hi - limit) : hi][::-1]
+
+    def newest_logs(self, user_id: str, prefix: str, limit: int) -> list[str]:
+        out: list[str] = []
+        if limit <= 0:
+            return out
+        with self._lock:
+            for _group, _num, key in self._index(user_id).order:
+                if key.startswith(prefix):
+                    out.append(key)
+                    if len(out) >= limit:
+                        break
+        return out
+
+
+class S3Storage:
+    """The same layout in a bucket (real AWS or any S3 endpoint); listings read every page."""
+
+    blocking = True
+
+    def __init__(self, bucket: str, endpoint_url: str | None, region: str) -> None:
+        import boto3  # lazy: only S3 mode pays for boto3
+
+        self.bucket = bucket
+        self.description = f"s3://{bucket}" + (f" at {endpoint_url}" if endpoint_url else "")
+        self._s3: Any = boto3.client("s3", endpoint_url=endpoint_url, region_name=region)
+        try:
+            self._s3.head_bucket(Bucket=bucket)
+        except Exception:
+            self._s3.create_bucket(Bucket=bucket)
+
+    def _key(self, user_id: str, rel: str) -> str:
+        return f"user_data/{safe_user(user_id)}/{rel}"
+
+    def put(self, user_id: str, rel: str, data: bytes) -> None:
+        self._s3.put_object(Bucket=self.bucket, Key=self._key(user_id, rel), Body=data)
+
+    def get(self, user_id: str, rel: str) -> bytes | None:
+        try:
+            obj = self._s3.get_object(Bucket=self.bucket, Key=self._key(user_id, rel))
+        except self._s3.exceptions.NoSuchKey:
+            return None
+        body: bytes = obj["Body"].read()
+        return body
+
+    def _all(self, user_id: str, prefix: str) -> list[str]:
+        base = self._key(user_id, "logs/")
+        keys: list[str] = []
+        for page in self._s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=base + prefix
+        ):
+            keys.extend(item["Key"][len(base) :] for item in page.get("Contents", []))
+        return keys
+
+    def log_keys(self, user_id: str, prefix: str, limit: int) -> list[str]:
+        return sorted(self._all(user_id, prefix), reverse=True)[:limit]
+
+    def newest_logs(self, user_id: str, prefix: str, limit: int) -> list[str]:
+        return [k for _g, _n, k in sorted(map(getlog_order, self._all(user_id, prefix)))][:limit]
