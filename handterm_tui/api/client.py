@@ -243,7 +243,9 @@ class HandTermApi:
     def confirm_sign_up(self, username: str, code: str) -> str:
         # "code" too: some deployments' clients sent that key and servers may accept it.
         body = self._public(
-            "POST", "/confirm-signup", {"username": username, "confirmationCode": code, "code": code}
+            "POST",
+            "/confirm-signup",
+            {"username": username, "confirmationCode": code, "code": code},
         )
         message, _, _ = _message_parts(body)
         return message or "Confirmed."
@@ -326,7 +328,9 @@ class HandTermApi:
         )
 
     def set_user(self, profile: str) -> str:
-        message, _, _ = _message_parts(self._protected("POST", "/setUser", body={"profile": profile}))
+        message, _, _ = _message_parts(
+            self._protected("POST", "/setUser", body={"profile": profile})
+        )
         return message or "Saved."
 
     # -- logs and files -----------------------------------------------------------------
@@ -355,7 +359,9 @@ class HandTermApi:
             )
         except NotFound as exc:
             if exc.message.strip().lower() == "not found":  # the gateway: no such route
-                raise NotFound("This API has no /listLog route.", status=404, route="/listLog") from None
+                raise NotFound(
+                    "This API has no /listLog route.", status=404, route="/listLog"
+                ) from None
             return []
         items = body.get("body") if isinstance(body, dict) else body
         if items is None:

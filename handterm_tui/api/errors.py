@@ -65,7 +65,12 @@ class BadResponse(ApiError):
 
 
 def error_for_status(
-    status: int, message: str | None, route: str, *, code: str | None = None, detail: str | None = None
+    status: int,
+    message: str | None,
+    route: str,
+    *,
+    code: str | None = None,
+    detail: str | None = None,
 ) -> ApiError:
     """The typed error for an HTTP error status."""
     kind: type[ApiError]

@@ -52,7 +52,9 @@ def _words(exc: ApiError) -> str:
 
 def _common(exc: ApiError) -> AuthError | None:
     if isinstance(exc, Unreachable):
-        return ServiceUnreachable("The HandTerm API cannot be reached — working offline, will retry.")
+        return ServiceUnreachable(
+            "The HandTerm API cannot be reached — working offline, will retry."
+        )
     if isinstance(exc, BadResponse):
         return AuthServiceError(exc.message)
     if "attempts exceeded" in _words(exc) or exc.code in ("LimitExceeded", "TooManyRequests"):
@@ -74,7 +76,7 @@ def _sign_in_error(exc: ApiError) -> AuthError:
     if "failed or incomplete" in words:
         return AuthServiceError(
             "The server wants another step (a new password or a code) that its API cannot do: "
-            "use a profile with auth = \"cognito\"."
+            'use a profile with auth = "cognito".'
         )
     if isinstance(exc, ServerError):
         return ServiceUnreachable("The HandTerm API had an internal error — try again soon.")
@@ -158,7 +160,7 @@ class ApiAuth:
 
     def resend_code(self, username: str) -> str | None:
         raise NotSupported(
-            "The HandTerm API cannot resend codes: use a profile with auth = \"cognito\"."
+            'The HandTerm API cannot resend codes: use a profile with auth = "cognito".'
         )
 
     def sign_in(self, username: str, password: str) -> TokenSet:
@@ -170,11 +172,11 @@ class ApiAuth:
 
     def answer_new_password(self, username: str, password: str, new_password: str) -> TokenSet:
         raise NotSupported(
-            "The HandTerm API cannot set a required new password: use auth = \"cognito\"."
+            'The HandTerm API cannot set a required new password: use auth = "cognito".'
         )
 
     def answer_mfa(self, challenge: ChallengeRequired, code: str) -> TokenSet:
-        raise NotSupported("The HandTerm API cannot answer MFA: use auth = \"cognito\".")
+        raise NotSupported('The HandTerm API cannot answer MFA: use auth = "cognito".')
 
     def refresh(self, tokens: TokenSet) -> TokenSet:
         try:
@@ -216,12 +218,12 @@ class ApiAuth:
 
     def forgot_password(self, username: str) -> str | None:
         raise NotSupported(
-            "The HandTerm API has no password reset: use a profile with auth = \"cognito\"."
+            'The HandTerm API has no password reset: use a profile with auth = "cognito".'
         )
 
     def confirm_forgot_password(self, username: str, code: str, new_password: str) -> None:
         raise NotSupported(
-            "The HandTerm API has no password reset: use a profile with auth = \"cognito\"."
+            'The HandTerm API has no password reset: use a profile with auth = "cognito".'
         )
 
     def sign_out(self, access_token: str) -> None:
@@ -231,7 +233,9 @@ class ApiAuth:
             found = _common(exc)
             if found:
                 raise found from None
-            raise AuthServiceError(f"The server did not confirm the sign-out ({exc.message}).") from None
+            raise AuthServiceError(
+                f"The server did not confirm the sign-out ({exc.message})."
+            ) from None
 
     def close(self) -> None:
         self.api.close()

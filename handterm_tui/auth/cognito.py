@@ -60,7 +60,9 @@ def fetch_jwks(url: str, *, refresh: bool = False, timeout: float = 5.0) -> dict
     except httpx.HTTPStatusError as exc:
         status = exc.response.status_code
         if status >= 500:
-            raise ServiceUnreachable(f"The pool's signing keys are unavailable (HTTP {status}).") from None
+            raise ServiceUnreachable(
+                f"The pool's signing keys are unavailable (HTTP {status})."
+            ) from None
         raise AuthServiceError(
             f"The pool's signing keys were not found (HTTP {status}): check region and user_pool_id."
         ) from None
@@ -392,9 +394,7 @@ class CognitoAuth:
         self._run("confirm_forgot_password", run)
 
     def sign_out(self, access_token: str) -> None:
-        self._run(
-            "sign_out", lambda: self.boto_client().global_sign_out(AccessToken=access_token)
-        )
+        self._run("sign_out", lambda: self.boto_client().global_sign_out(AccessToken=access_token))
 
     def close(self) -> None:
         with self._client_lock:

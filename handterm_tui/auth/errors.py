@@ -50,7 +50,9 @@ class UserNotFound(AuthError):
 
 
 class UserNotConfirmed(AuthError):
-    default_message = "This account is not confirmed yet — type `verify <user> <code>` with the emailed code."
+    default_message = (
+        "This account is not confirmed yet — type `verify <user> <code>` with the emailed code."
+    )
 
 
 class UserExists(AuthError):

@@ -49,7 +49,7 @@ def require_profile(config: Config) -> Profile:
         missing = "api_url" if not profile.api_url else "user_pool_id and client_id"
         raise NotConfigured(
             f"Profile '{profile.name}' lacks {missing}: add it with `handterm config`, "
-            "or use auth = \"api\" when only the API URL is known."
+            'or use auth = "api" when only the API URL is known.'
         )
     return profile
 

@@ -95,8 +95,13 @@ class SessionStatus:
         """A stable JSON object (``handterm status --json``)."""
         data = asdict(self)
         data["state"] = self.state.value
-        for key in ("expires_at", "last_refresh_at", "refresh_issued_at", "refresh_expected_expiry",
-                    "next_attempt_at"):
+        for key in (
+            "expires_at",
+            "last_refresh_at",
+            "refresh_issued_at",
+            "refresh_expected_expiry",
+            "next_attempt_at",
+        ):
             data[key] = _iso(data[key])
         left = self.seconds_left(now)
         data["seconds_left"] = None if left is None else max(0, int(left))
@@ -293,7 +298,9 @@ class SessionManager:
         return self._install(self.authenticator.sign_in(username, password))
 
     def answer_new_password(self, username: str, password: str, new_password: str) -> SessionStatus:
-        return self._install(self.authenticator.answer_new_password(username, password, new_password))
+        return self._install(
+            self.authenticator.answer_new_password(username, password, new_password)
+        )
 
     def answer_mfa(self, challenge: ChallengeRequired, code: str) -> SessionStatus:
         return self._install(self.authenticator.answer_mfa(challenge, code))

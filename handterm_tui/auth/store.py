@@ -207,7 +207,7 @@ class SessionStore:
         if reason is None:
             self._kind = StoreKind.KEYRING
         elif self.mode == "keyring":
-            raise StoreUnavailable(f"token_store = \"keyring\", but {reason}.")
+            raise StoreUnavailable(f'token_store = "keyring", but {reason}.')
         else:
             self._use_file(reason)
 
@@ -268,7 +268,7 @@ class SessionStore:
                 else f"the OS keyring failed ({type(exc).__name__})"
             )
             if self.mode == "keyring":
-                raise StoreUnavailable(f"token_store = \"keyring\", but {reason}.") from None
+                raise StoreUnavailable(f'token_store = "keyring", but {reason}.') from None
             log.warning("falling back to the token file: %s", reason)
             self._use_file(reason)
             raise

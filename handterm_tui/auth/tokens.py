@@ -104,7 +104,12 @@ class TokenSet:
         )
 
     def refreshed(
-        self, access_token: str, id_token: str | None, refresh_token: str | None, *, now: float | None = None
+        self,
+        access_token: str,
+        id_token: str | None,
+        refresh_token: str | None,
+        *,
+        now: float | None = None,
     ) -> TokenSet:
         """The set after a refresh. A missing refresh token (July-2024 API) keeps the old one.
 
