@@ -132,6 +132,7 @@ class Runner:
             kind=outcome.kind,
             keystrokes=run.keystrokes,
             extra=dict(outcome.extra),
+            created_at=self.ctx.clock(),
         )
         run.record = self.ctx.store.records.add(record)
         return run

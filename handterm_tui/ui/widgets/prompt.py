@@ -87,10 +87,11 @@ class PromptInput(Input):
                 event.prevent_default()
                 return
             self._note(event.character)
-        await super()._on_key(event)
+        # Input._on_key runs after this one (Textual dispatches down the MRO).
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
+        event.prevent_default()  # replaces Input's paste, which would insert it again
         lines = [line for line in event.text.splitlines() if line.strip()] or [""]
         first = _clean(lines[0])
         if len(self.value) + len(first) > MAX_LINE:

@@ -1,0 +1,65 @@
+"""Regenerate screenshots/*.svg from the real app (the README's images).
+
+Runs headless with a scratch HANDTERM_HOME, a frozen clock and no cursor blink, so the
+images change only when the UI does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "screenshots"
+
+
+def keys(line: str) -> list[str]:
+    return [{" ": "space"}.get(c, c) for c in line] + ["enter"]
+
+
+async def shoot(name: str, steps: list[str], size: tuple[int, int], after: Callable[[Any], Awaitable[None]] | None = None) -> None:
+    from handterm_tui import config
+    from handterm_tui.app_factory import build_services, open_store
+    from handterm_tui.ui.app import HandtermApp
+
+    cfg = config.load()
+    ticks = itertools.count(1000.0, 170.0)
+    app = HandtermApp(
+        cfg,
+        open_store(),
+        services=build_services(cfg),
+        clock=lambda: datetime(2026, 11, 27, 9, 41, 7, tzinfo=UTC),
+        monotonic_ms=lambda: float(next(ticks)),
+        cursor_blink=False,
+    )
+    async with app.run_test(size=size) as pilot:
+        for key in steps:
+            await pilot.press(key)
+        if after is not None:
+            await after(pilot)
+        await pilot.pause()
+        app.save_screenshot(f"{name}.svg", str(OUT))
+    print(f"wrote screenshots/{name}.svg")
+
+
+async def main() -> None:
+    OUT.mkdir(exist_ok=True)
+    os.environ["TZ"] = "UTC"
+    os.environ.pop("NO_COLOR", None)
+    hero = keys("wrt practise the chord for ;") + keys("target 30") + keys("special")
+    await shoot("terminal", hero, (100, 32))
+    await shoot("help", ["f1"], (100, 40))
+    await shoot("terminal-80x24", keys("wrt hello") + keys("hist") + ["up"], (80, 24))
+
+
+if __name__ == "__main__":
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["HANDTERM_HOME"] = home
+        sys.exit(asyncio.run(main()))

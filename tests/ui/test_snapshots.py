@@ -1,0 +1,36 @@
+"""Snapshots of the terminal screen at 80x24 and 120x40 (blink, clocks and config frozen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def keys(line: str) -> list[str]:
+    return [{" ": "space"}.get(c, c) for c in line] + ["enter"]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_empty_terminal(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_after_commands(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+    press = keys("wrt buy milk") + keys("target 30") + keys("hepl") + keys("history")
+    assert snap_compare(make_app(), press=press, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(), press=["f1"], terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_history_recall(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+    press = keys("wrt one") + keys("special") + keys("wrt two") + ["w", "up", "up"]
+    assert snap_compare(make_app(), press=press, terminal_size=size)
