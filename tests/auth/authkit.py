@@ -149,3 +149,34 @@ class HangingKeyring(MemoryKeyring):
 
 class FailKeyring(MemoryKeyring):
     priority = 0  # what keyring.backends.fail.Keyring reports
+
+
+def config_for(
+    backend: Any,
+    *,
+    auth: str = "cognito",
+    token_store: str = "file",
+    keyring_timeout: float = 2.0,
+    validity_days: int = 1,
+) -> Any:
+    """A handterm Config whose only profile points at a local backend."""
+    from pathlib import Path
+
+    from handterm_tui.config import Config, Profile, Settings
+
+    profile = Profile(
+        name="local",
+        api_url=backend.api_url,
+        region=backend.region,
+        user_pool_id=backend.user_pool_id,
+        client_id=backend.client_id,
+        cognito_endpoint=backend.cognito_endpoint,
+        auth=auth,
+        refresh_token_validity_days=validity_days,
+    )
+    return Config(
+        path=Path("/nonexistent/config.toml"),
+        profiles={"local": profile},
+        default_profile="local",
+        settings=Settings(token_store=token_store, keyring_timeout=keyring_timeout),
+    )

@@ -1,0 +1,213 @@
+"""`handterm login | logout | status`: sign-in from the shell (cli.py parses, these act).
+
+Exit statuses (status): 0 signed in, 1 not signed in, 3 session ended, 4 server unreachable;
+2 is left to cli.py for usage errors (login also uses it when it cannot ask for input).
+Passwords come from getpass (never echoed) or one line of stdin, are used once and dropped.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+import time
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from handterm_tui.auth.factory import AuthSystem
+    from handterm_tui.auth.session import SessionStatus
+    from handterm_tui.config import Config
+
+EXIT_OK = 0
+EXIT_NOT_SIGNED_IN = 1
+EXIT_USAGE = 2
+EXIT_ENDED = 3
+EXIT_UNREACHABLE = 4
+
+
+def _err(message: str) -> None:
+    print(f"handterm: {message}", file=sys.stderr)
+
+
+def _build(config: Config) -> AuthSystem | None:
+    from handterm_tui.auth.errors import NotConfigured
+    from handterm_tui.auth.factory import build
+
+    try:
+        return build(config)
+    except NotConfigured as exc:
+        _err(exc.message)
+        return None
+
+
+def _tty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _read_secret_line(stdin: TextIO) -> str:
+    line = stdin.readline()
+    return line[:-1] if line.endswith("\n") else line
+
+
+def login_main(config: Config, username: str | None, password_stdin: bool) -> int:
+    """Sign in; 0 on success, 1 refused, 2 cannot ask, 4 server unreachable."""
+    from handterm_tui.auth.errors import (
+        AuthError,
+        ChallengeRequired,
+        ServiceUnreachable,
+    )
+
+    interactive = _tty(sys.stdin)
+    if not username:
+        if not interactive or password_stdin:
+            _err("login needs --username when the password comes from stdin or no terminal")
+            return EXIT_USAGE
+        username = input("Username: ").strip()
+        if not username:
+            _err("no username given")
+            return EXIT_USAGE
+    if password_stdin:
+        password = _read_secret_line(sys.stdin)
+    elif interactive:
+        password = getpass.getpass(f"Password for {username}: ")
+    else:
+        _err("no terminal to ask for the password: use --password-stdin")
+        return EXIT_USAGE
+    if not password:
+        _err("empty password")
+        return EXIT_USAGE
+
+    system = _build(config)
+    if system is None:
+        return EXIT_NOT_SIGNED_IN
+    with system:
+        session = system.session
+        try:
+            try:
+                status = session.sign_in(username, password)
+            except ChallengeRequired as challenge:
+                if not interactive or password_stdin:
+                    _err(f"{challenge.message} Run `handterm login` in a terminal.")
+                    return EXIT_NOT_SIGNED_IN
+                status = _answer(system, challenge, username, password)
+        except ServiceUnreachable as exc:
+            _err(exc.message)
+            return EXIT_UNREACHABLE
+        except AuthError as exc:
+            _err(exc.message)
+            return EXIT_NOT_SIGNED_IN
+        print(f"Signed in as {status.username}.")
+        if status.store_note:
+            print(status.store_note)
+        if status.message:
+            print(status.message)
+    return EXIT_OK
+
+
+def _answer(system: AuthSystem, challenge: object, username: str, password: str) -> SessionStatus:
+    """Prompt for what Cognito asked (new password or MFA code) and answer it."""
+    from handterm_tui.auth.errors import ChallengeRequired
+
+    assert isinstance(challenge, ChallengeRequired)
+    print(challenge.message)
+    if challenge.kind == "new_password":
+        new = getpass.getpass("New password: ")
+        if new != getpass.getpass("New password again: "):
+            raise ChallengeRequired(challenge.kind, username, "The two new passwords differ.")
+        return system.session.answer_new_password(username, password, new)
+    code = input("Code: ").strip()
+    return system.session.answer_mfa(challenge, code)
+
+
+def logout_main(config: Config) -> int:
+    """Global sign-out (best effort) and erase every stored token copy. Always 0 if done."""
+    system = _build(config)
+    if system is None:
+        return EXIT_NOT_SIGNED_IN
+    with system:
+        system.session.start()
+        print(system.session.sign_out())
+    return EXIT_OK
+
+
+def _exit_for(status: SessionStatus) -> int:
+    from handterm_tui.auth.session import SessionState
+
+    return {
+        SessionState.SIGNED_IN: EXIT_OK,
+        SessionState.SIGNED_OUT: EXIT_NOT_SIGNED_IN,
+        SessionState.SESSION_ENDED: EXIT_ENDED,
+        SessionState.UNREACHABLE: EXIT_UNREACHABLE,
+    }[status.state]
+
+
+def _when(moment: float | None, now: float) -> str:
+    if moment is None:
+        return "unknown"
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(moment))
+    delta = moment - now
+    span = abs(delta)
+    if span < 120:
+        rel = f"{span:.0f} s"
+    elif span < 7200:
+        rel = f"{span / 60:.0f} min"
+    elif span < 3 * 86400:
+        rel = f"{span / 3600:.1f} h"
+    else:
+        rel = f"{span / 86400:.0f} days"
+    return f"{stamp} ({'in ' + rel if delta >= 0 else rel + ' ago'})"
+
+
+def describe_status(status: SessionStatus, now: float | None = None) -> list[str]:
+    """Plain-text lines for `handterm status` (and the UI's `session` command)."""
+    from handterm_tui.auth.session import SessionState
+
+    now = time.time() if now is None else now
+    head = {
+        SessionState.SIGNED_IN: f"Signed in as {status.username}",
+        SessionState.SIGNED_OUT: "Not signed in — run `handterm login`",
+        SessionState.SESSION_ENDED: (
+            f"Session of {status.username or 'the last user'} ended — run `handterm login`. "
+            "Nothing local was lost."
+        ),
+        SessionState.UNREACHABLE: f"Signed in as {status.username}, but the server cannot be "
+        "reached (tokens kept, will retry)",
+    }[status.state]
+    lines = [head + (f" (profile {status.profile})" if status.profile else "") + "."]
+    if status.signed_in:
+        lines.append(f"Access token expires:   {_when(status.expires_at, now)}")
+        if status.last_refresh_at:
+            lines.append(f"Last refresh:           {_when(status.last_refresh_at, now)}")
+        lines.append(f"Refresh token issued:   {_when(status.refresh_issued_at, now)}")
+        lines.append(
+            f"Refresh token expected to expire: {_when(status.refresh_expected_expiry, now)} "
+            f"(validity {status.refresh_validity_days} days, per the profile)"
+        )
+    if status.store_note:
+        lines.append(status.store_note)
+    if status.message and status.state is not SessionState.SESSION_ENDED:
+        lines.append(status.message)
+    return lines
+
+
+def status_main(config: Config, as_json: bool) -> int:
+    """Check for real (refresh if needed, then ask the server) and report; exit 0/1/3/4."""
+    from handterm_tui.auth.errors import NotConfigured
+    from handterm_tui.auth.factory import build
+    from handterm_tui.auth.session import SessionState, SessionStatus
+
+    try:
+        system = build(config)
+    except NotConfigured as exc:
+        status = SessionStatus(state=SessionState.SIGNED_OUT, message=exc.message)
+    else:
+        with system:
+            status = system.session.verify()
+    if as_json:
+        print(json.dumps(status.as_dict(), sort_keys=True))
+    else:
+        print("\n".join(describe_status(status)))
+    return _exit_for(status)
