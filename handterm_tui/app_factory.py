@@ -18,25 +18,31 @@ def open_store() -> Store:
     return Store(paths.database_file())
 
 
-def build_services(config: Config) -> Services:
+def build_services(config: Config, store: Store | None = None) -> Services:
     """The online services for the active profile; offline mode has none."""
     if config.profile is None:
         return Services()
+    from handterm_tui.online import OnlineServices
+
+    services = OnlineServices(config, store)
     try:
-        from handterm_tui.auth.services import OnlineServices  # type: ignore[import-not-found]
+        from handterm_tui.sync.job import upload_job  # type: ignore[import-not-found,unused-ignore]
     except ModuleNotFoundError:
-        return Services()
-    services: Services = OnlineServices(config)
+        pass
+    else:
+        services.add_job(upload_job)
     return services
 
 
 def build_context(config: Config, *, interactive: bool = True) -> Context:
+    store = open_store()
     return Context(
-        config=config, store=open_store(), services=build_services(config), interactive=interactive
+        config=config, store=store, services=build_services(config, store), interactive=interactive
     )
 
 
 def build_app(config: Config) -> HandtermApp:
     from handterm_tui.ui.app import HandtermApp
 
-    return HandtermApp(config, open_store(), services=build_services(config))
+    store = open_store()
+    return HandtermApp(config, store, services=build_services(config, store))

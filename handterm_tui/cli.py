@@ -119,6 +119,7 @@ def run_exec(config: Config, words: Sequence[str]) -> int:
         return USAGE_ERROR
     line = words[0] if len(words) == 1 else shlex.join(words)
     ctx = build_context(config, interactive=False)
+    _prepare_session(ctx, line)
     runner = Runner(ctx)
     run = runner.start(line)
     while isinstance(run.outcome.action, AskSecret):
@@ -137,6 +138,24 @@ def run_exec(config: Config, words: Sequence[str]) -> int:
     if isinstance(run.outcome.action, OpenScreen) and not run.outcome.text:
         print(f"`{run.parsed.name}` opens a screen; run it in the TUI (`handterm`).")
     return 0 if run.outcome.ok else 1
+
+
+def _prepare_session(ctx: object, line: str) -> None:
+    """Load the stored session for commands that use it; local commands stay offline."""
+    from handterm_tui.commands import REGISTRY
+    from handterm_tui.online import OnlineServices
+
+    services = getattr(ctx, "services", None)
+    spec = REGISTRY.get(line.strip().split(None, 1)[0] if line.strip() else "")
+    if not isinstance(services, OnlineServices) or spec is None:
+        return
+    if spec.blocking or spec.category == "account":
+        from handterm_tui.auth.errors import AuthError
+
+        try:
+            services.start()
+        except AuthError as exc:
+            logging.getLogger("handterm").info("session not loaded: %s", exc.message)
 
 
 def _read_secret(label: str) -> str | None:

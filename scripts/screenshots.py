@@ -24,7 +24,12 @@ def keys(line: str) -> list[str]:
     return [{" ": "space"}.get(c, c) for c in line] + ["enter"]
 
 
-async def shoot(name: str, steps: list[str], size: tuple[int, int], after: Callable[[Any], Awaitable[None]] | None = None) -> None:
+async def shoot(
+    name: str,
+    steps: list[str],
+    size: tuple[int, int],
+    after: Callable[[Any], Awaitable[None]] | None = None,
+) -> None:
     from handterm_tui import config
     from handterm_tui.app_factory import build_services, open_store
     from handterm_tui.ui.app import HandtermApp

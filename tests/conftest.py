@@ -21,7 +21,9 @@ FIXED_NOW = datetime(2026, 11, 27, 14, 5, 9, 120000, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def handterm_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def handterm_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("handterm-home")
     monkeypatch.setenv("HANDTERM_HOME", str(home))
     for var in list(os.environ):
@@ -66,7 +68,7 @@ def make_app(fake_clock: FakeClock) -> Callable[..., Any]:
         return HandtermApp(
             cfg,
             store,
-            services=overrides.pop("services", None) or build_services(cfg),
+            services=overrides.pop("services", None) or build_services(cfg, store),
             clock=overrides.pop("clock", fake_clock.wall),
             monotonic_ms=overrides.pop("monotonic_ms", fake_clock.monotonic_ms),
             cursor_blink=False,

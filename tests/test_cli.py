@@ -29,7 +29,9 @@ def test_version() -> None:
 
 
 @pytest.mark.parametrize("what", ["config", "data", "state", "log"])
-def test_locate_under_handterm_home(what: str, handterm_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_locate_under_handterm_home(
+    what: str, handterm_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["locate", what]) == 0
     assert capsys.readouterr().out.strip().startswith(str(handterm_home))
 
@@ -52,10 +54,14 @@ def test_exec_usage_error_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     assert "whole number" in capsys.readouterr().out
 
 
-def test_profile_is_accepted_before_or_after_the_subcommand(handterm_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_profile_is_accepted_before_or_after_the_subcommand(
+    handterm_home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cfg = handterm_home / "config" / "config.toml"
     cfg.parent.mkdir(parents=True)
-    cfg.write_text('[profiles.p1]\napi_url = "http://127.0.0.1:9"\n[profiles.p2]\napi_url = "http://127.0.0.1:8"\n')
+    cfg.write_text(
+        '[profiles.p1]\napi_url = "http://127.0.0.1:9"\n[profiles.p2]\napi_url = "http://127.0.0.1:8"\n'
+    )
     assert main(["--profile", "p2", "exec", "profile"]) == 0
     assert "Profile: p2" in capsys.readouterr().out
     assert main(["exec", "--profile", "p1", "profile"]) == 0

@@ -33,8 +33,12 @@ def test_profiles_default_and_selection(tmp_path: Path) -> None:
 def test_environment_overrides(tmp_path: Path) -> None:
     path = write(tmp_path / "c.toml", '[profiles.a]\napi_url = "http://a"\n')
     cfg = config.load(
-        path, env={"HANDTERM_API_URL": "http://x", "HANDTERM_REFRESH_TOKEN_VALIDITY_DAYS": "7",
-                   "HANDTERM_HISTORY_LIMIT": "5"},
+        path,
+        env={
+            "HANDTERM_API_URL": "http://x",
+            "HANDTERM_REFRESH_TOKEN_VALIDITY_DAYS": "7",
+            "HANDTERM_HISTORY_LIMIT": "5",
+        },
     )
     assert cfg.profile is not None
     assert cfg.profile.api_url == "http://x"
@@ -49,10 +53,12 @@ def test_environment_overrides(tmp_path: Path) -> None:
         ("[profiles.a]\napi_url = 5\n", 2, "must be a string"),
         ('[profiles.a]\nregion = "r"\nbogus = "x"\n', 3, "unknown key 'bogus'"),
         ('[profiles.a]\nauth = "magic"\n', 2, "cognito"),
-        ("[settings]\nhistory_limit = \"many\"\n", 2, "wrong type"),
+        ('[settings]\nhistory_limit = "many"\n', 2, "wrong type"),
     ],
 )
-def test_malformed_files_say_file_line_and_what(tmp_path: Path, text: str, line: int, words: str) -> None:
+def test_malformed_files_say_file_line_and_what(
+    tmp_path: Path, text: str, line: int, words: str
+) -> None:
     path = write(tmp_path / "bad.toml", text)
     with pytest.raises(config.ConfigError) as err:
         config.load(path, env={})
@@ -67,7 +73,10 @@ def test_unknown_profile_is_an_error(tmp_path: Path) -> None:
 
 
 def test_write_profile_keeps_other_profiles(tmp_path: Path) -> None:
-    path = write(tmp_path / "c.toml", '[settings]\nhistory_limit = 10\n\n[profiles.old]\napi_url = "http://old"\n')
+    path = write(
+        tmp_path / "c.toml",
+        '[settings]\nhistory_limit = 10\n\n[profiles.old]\napi_url = "http://old"\n',
+    )
     config.write_profile(config.Profile(name="local", api_url='http://127.0.0.1:1/"q"'), path=path)
     config.write_profile(config.Profile(name="local", api_url="http://127.0.0.1:2"), path=path)
     cfg = config.load(path, env={})

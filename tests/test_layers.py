@@ -25,7 +25,8 @@ def _imports(path: Path) -> set[str]:
 
 def _modules(exclude: tuple[str, ...]) -> list[Path]:
     return [
-        p for p in PACKAGE.rglob("*.py")
+        p
+        for p in PACKAGE.rglob("*.py")
         if not any(part in exclude for part in p.relative_to(PACKAGE).parts)
     ]
 

@@ -33,8 +33,8 @@ def wrt(ctx: Context, cmd: ParsedCommand) -> Outcome:
             return usage_error(
                 USAGE, f"A note can hold {MAX_NOTE:,} characters; this one has {len(text):,}."
             )
-        note = ctx.store.notes.add(text)
-        return Outcome(f"Noted ({len(text)} characters), queued for upload as {note.remote_key}.")
+        ctx.store.notes.add(text, created_ms=int(ctx.clock().timestamp() * 1000))
+        return Outcome(f"Noted ({len(text)} characters); it will be uploaded when you are online.")
     try:
         limit = int_switch(cmd, "limit", 10, low=1, high=1000)
     except ValueError as exc:

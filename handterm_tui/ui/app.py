@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from handterm_tui.commands import REGISTRY, Context, Runner, Services
@@ -17,6 +20,12 @@ from handterm_tui.config import Config
 from handterm_tui.core.records import Record, utc_now
 from handterm_tui.store import Store
 from handterm_tui.ui.screens.terminal import TerminalScreen
+
+TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
+
+
+class SessionChanged(Message):
+    """The session manager reported a change (posted from whichever thread saw it)."""
 
 
 class HandtermApp(App[int]):
@@ -49,6 +58,40 @@ class HandtermApp(App[int]):
 
     def on_mount(self) -> None:
         self.push_screen(TerminalScreen())
+        from handterm_tui.online import OnlineServices
+
+        services = self.ctx.services
+        if isinstance(services, OnlineServices):
+            services.subscribe(lambda _status: self.post_message(SessionChanged()))
+            self._start_session()
+            # A timer plus a short worker, never an endless thread.
+            self.set_interval(TICK_SECONDS, self._tick_session)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="token-refresh")
+    def _start_session(self) -> None:
+        from handterm_tui.auth.errors import AuthError
+
+        try:
+            self.ctx.services.start()  # type: ignore[attr-defined]
+        except AuthError as exc:
+            self.call_from_thread(self.notify, exc.message, severity="warning")
+        self.post_message(SessionChanged())
+
+    def _tick_session(self) -> None:
+        self._session_worker()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="token-refresh")
+    def _session_worker(self) -> None:
+        from handterm_tui.auth.errors import AuthError
+
+        # The session manager records and reports its own failures.
+        with contextlib.suppress(AuthError):
+            self.ctx.services.tick()  # type: ignore[attr-defined]
+        self.post_message(SessionChanged())
+
+    def on_session_changed(self, _message: SessionChanged) -> None:
+        with contextlib.suppress(LookupError):
+            self.refresh_status()
 
     def on_screen_resume(self) -> None:
         self._apply_blink()

@@ -24,7 +24,10 @@ def test_a_record_is_stored_with_its_upload_queued_in_one_go(store: Store) -> No
     assert rec.remote_key is not None and rec.remote_key.startswith("command_")
     assert rec.gross_wpm == pytest.approx(60.0)
     items = store.outbox.items()
-    assert [i.key for i in items] == [rec.remote_key, rec.remote_key.replace("command_", "char-time_")]
+    assert [i.key for i in items] == [
+        rec.remote_key,
+        rec.remote_key.replace("command_", "char-time_"),
+    ]
     body = json.loads(store.records.upload_content(rec.id, "record") or "")
     assert body["line"] == "ls" and body["response"] == "a b"
     char_times = json.loads(store.records.upload_content(rec.id, "keystrokes") or "")
@@ -47,7 +50,9 @@ def test_history_drops_consecutive_duplicates_and_caps(store: Store) -> None:
 
 def test_paging_newest_first_and_search(store: Store) -> None:
     for i in range(25):
-        store.records.add(Record(line=f"wrt note {i}", name="wrt", response="alpha" if i % 5 == 0 else "beta"))
+        store.records.add(
+            Record(line=f"wrt note {i}", name="wrt", response="alpha" if i % 5 == 0 else "beta")
+        )
     page = store.records.page(limit=10)
     assert [r.line for r in page.records][:2] == ["wrt note 24", "wrt note 23"]
     assert page.has_more

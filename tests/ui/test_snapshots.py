@@ -15,12 +15,16 @@ def keys(line: str) -> list[str]:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_empty_terminal(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+def test_empty_terminal(
+    snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]
+) -> None:
     assert snap_compare(make_app(), terminal_size=size)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_after_commands(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+def test_after_commands(
+    snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]
+) -> None:
     press = keys("wrt buy milk") + keys("target 30") + keys("hepl") + keys("history")
     assert snap_compare(make_app(), press=press, terminal_size=size)
 
@@ -31,6 +35,8 @@ def test_help(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, 
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_history_recall(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+def test_history_recall(
+    snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]
+) -> None:
     press = keys("wrt one") + keys("special") + keys("wrt two") + ["w", "up", "up"]
     assert snap_compare(make_app(), press=press, terminal_size=size)

@@ -31,7 +31,7 @@ async def test_typing_a_command_stores_a_timed_record(make_app: Callable[..., An
     store = open_store()
     record = store.records.page(limit=1).records[0]
     assert record.line == "wrt hello" and record.ok
-    assert [k.char for k in record.keystrokes] == list("wrt hello") + ["\r"]
+    assert [k.char for k in record.keystrokes] == [*list("wrt hello"), "\r"]
     # The fake clock steps 150 ms per keystroke: 80 WPM.
     assert record.gross_wpm == pytest.approx(80.0)
     assert store.notes.recent(1)[0].text == "hello"
@@ -150,7 +150,9 @@ async def test_control_characters_never_reach_the_line(make_app: Callable[..., A
         assert app.terminal.prompt.value == "wrt abc"
 
 
-async def test_works_with_no_color(make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_works_with_no_color(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
