@@ -45,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     h = p.add_mutually_exclusive_group()
     h.add_argument("--refresh-days", type=int, help="refresh token validity (default 30)")
     h.add_argument("--refresh-seconds", type=int, help=argparse.SUPPRESS)  # for tests
+    p.add_argument("--code-seconds", type=int, help=argparse.SUPPRESS)  # for tests
     p.add_argument("--compat", choices=["july2024"], help="reproduce the July 2024 API shapes")
     p.add_argument("--auto-confirm", action="store_true", help="confirm sign-ups without a code")
     p.add_argument("--faults", action="store_true", help="enable the test-only /__faults__ switch")
@@ -70,7 +71,9 @@ def _default_data_dir() -> Path:
 
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only when proto says TCP; proto 0
+    # would leave Nagle on and add ~40 ms (delayed ACK) to every keep-alive response.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.listen(512)
@@ -188,6 +191,10 @@ def _run(
     from . import poolstore
 
     poolstore.secure_dir(data_dir)
+    if args.code_seconds:
+        from . import cognito
+
+        cognito.SIGNUP_CODE_SECONDS = cognito.RESET_CODE_SECONDS = args.code_seconds
     settings = _settings(args)
     api_sock = _bind(args.host, args.port)
     moto = _MotoThread(args.host, args.cognito_port)
