@@ -71,4 +71,34 @@ MIGRATIONS: list[str] = [
         value TEXT NOT NULL
     );
     """,
+    # 2: records fetched from the server that were not made here (the log browser merges
+    # them with local records by time; local ids keep their own time order).
+    """
+    CREATE TABLE remote_records (
+        id INTEGER PRIMARY KEY,
+        remote_key TEXT NOT NULL UNIQUE,     -- command_<ISO UTC>
+        created_at TEXT NOT NULL,            -- ISO 8601 UTC with ms, 'Z'
+        kind TEXT NOT NULL DEFAULT 'command',
+        line TEXT NOT NULL DEFAULT '',
+        response TEXT NOT NULL DEFAULT '',
+        status INTEGER NOT NULL DEFAULT 200,
+        web_wpm REAL,
+        body TEXT NOT NULL,                  -- the object as fetched
+        fetched_at TEXT NOT NULL
+    );
+    CREATE INDEX remote_records_created ON remote_records(created_at, id);
+    -- "is this record still waiting to upload?" for every row the browser shows
+    CREATE INDEX outbox_record ON outbox(record_id);
+
+    CREATE VIRTUAL TABLE remote_records_fts USING fts5(
+        line, response, content='remote_records', content_rowid='id', tokenize='unicode61'
+    );
+    CREATE TRIGGER remote_records_ai AFTER INSERT ON remote_records BEGIN
+        INSERT INTO remote_records_fts(rowid, line, response) VALUES (new.id, new.line, new.response);
+    END;
+    CREATE TRIGGER remote_records_ad AFTER DELETE ON remote_records BEGIN
+        INSERT INTO remote_records_fts(remote_records_fts, rowid, line, response)
+        VALUES ('delete', old.id, old.line, old.response);
+    END;
+    """,
 ]

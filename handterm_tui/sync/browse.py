@@ -1,0 +1,324 @@
+"""What the log browser and ``handterm logs`` read: local and fetched records merged newest
+first, filtered (FTS5 search, kind, dates) and paged by keyset — never loaded all at once.
+
+Local records page by id (id order is time order, and FTS5 is fastest newest-by-rowid);
+fetched ones by (created_at, id). Pages of the two are merged by time. A :class:`Pager`
+maps a row number to its page, so a list widget can ask for any visible row and only the
+pages it shows are ever in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from handterm_tui.core.records import Record
+from handterm_tui.store.records import fts_query
+from handterm_tui.sync.remote import RemoteRecords
+
+if TYPE_CHECKING:
+    from handterm_tui.store import Store
+
+PAGE = 200
+CACHED_PAGES = 8
+
+# Where a record lives, in words (never colour alone).
+HERE = "local"  # made here, waiting to upload
+BOTH = "synced"  # made here and on the server
+SERVER = "server"  # fetched from the server
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the list: light enough to hold a few pages of."""
+
+    source: str  # "local" | "remote" (which table)
+    id: int
+    created_at: str
+    kind: str
+    line: str
+    status: int
+    wpm: float | None
+    where: str  # HERE | BOTH | SERVER
+
+    @property
+    def ref(self) -> str:
+        """A stable id for ``handterm logs show``: ``42`` local, ``r7`` fetched."""
+        return str(self.id) if self.source == "local" else f"r{self.id}"
+
+
+@dataclass(frozen=True)
+class Filter:
+    query: str | None = None
+    kind: str | None = None
+    since: str | None = None  # ISO UTC, inclusive
+    until: str | None = None  # ISO UTC, exclusive
+    remote: bool = True  # include fetched records
+
+    @property
+    def match(self) -> str | None:
+        return fts_query(self.query) if self.query else None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    local_before: int | None = None
+    local_done: bool = False
+    remote_before: tuple[str, int] | None = None
+    remote_done: bool = False
+
+
+def _where(flt: Filter, alias: str) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if flt.kind:
+        where.append(f"{alias}.kind = ?")
+        params.append(flt.kind)
+    if flt.since:
+        where.append(f"{alias}.created_at >= ?")
+        params.append(flt.since)
+    if flt.until:
+        where.append(f"{alias}.created_at < ?")
+        params.append(flt.until)
+    return where, params
+
+
+class LogIndex:
+    """Counting and keyset paging over both tables for one filter."""
+
+    def __init__(self, store: Store, flt: Filter | None = None) -> None:
+        self.store = store
+        self.filter = flt or Filter()
+        self.remote = RemoteRecords(store)
+
+    # -- local ---------------------------------------------------------------------------
+
+    def _local_sql(
+        self, select: str, more: str | None = None, more_params: tuple[Any, ...] = ()
+    ) -> tuple[str, list[Any]]:
+        where, params = _where(self.filter, "r")
+        if more:
+            where.append(more)
+            params.extend(more_params)
+        match = self.filter.match
+        if match:
+            source = "records_fts f JOIN records r ON r.id = f.rowid"
+            where.insert(0, "records_fts MATCH ?")
+            params.insert(0, match)
+        else:
+            source = "records r"
+        sql = f"SELECT {select} FROM {source}"
+        return sql + (" WHERE " + " AND ".join(where) if where else ""), params
+
+    def _local_page(self, before: int | None, limit: int) -> list[Row]:
+        sql, params = self._local_sql(
+            "r.id, r.created_at, r.kind, r.line, r.status, coalesce(r.gross_wpm, r.web_wpm), "
+            "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r.id)",
+            "r.id < ?" if before is not None else None,
+            (before,),
+        )
+        sql += " ORDER BY r.id DESC LIMIT ?"
+        params.append(limit)
+        with self.store.db.reading() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return [
+            Row("local", r[0], r[1], r[2], r[3], r[4], r[5], HERE if r[6] else BOTH) for r in rows
+        ]
+
+    # -- fetched -------------------------------------------------------------------------
+
+    def _remote_sql(
+        self, select: str, more: str | None = None, more_params: tuple[Any, ...] = ()
+    ) -> tuple[str, list[Any]]:
+        where, params = _where(self.filter, "r")
+        if more:
+            where.append(more)
+            params.extend(more_params)
+        match = self.filter.match
+        if match:
+            source = "remote_records_fts f JOIN remote_records r ON r.id = f.rowid"
+            where.insert(0, "remote_records_fts MATCH ?")
+            params.insert(0, match)
+        else:
+            source = "remote_records r"
+        sql = f"SELECT {select} FROM {source}"
+        return sql + (" WHERE " + " AND ".join(where) if where else ""), params
+
+    def _remote_page(self, before: tuple[str, int] | None, limit: int) -> list[Row]:
+        sql, params = self._remote_sql(
+            "r.id, r.created_at, r.kind, r.line, r.status, r.web_wpm",
+            "(r.created_at, r.id) < (?, ?)" if before is not None else None,
+            before or (),
+        )
+        sql += " ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
+        params.append(limit)
+        with self.store.db.reading() as conn:
+            rows = conn.execute(sql, params).fetchall()
+        return [Row("remote", r[0], r[1], r[2], r[3], r[4], r[5], SERVER) for r in rows]
+
+    # -- both ------------------------------------------------------------------------------
+
+    def count(self) -> int:
+        total = 0
+        with self.store.db.reading() as conn:
+            sql, params = self._local_sql("count(*)")
+            total += int(conn.execute(sql, params).fetchone()[0])
+            if self.filter.remote:
+                sql, params = self._remote_sql("count(*)")
+                total += int(conn.execute(sql, params).fetchone()[0])
+        return total
+
+    def page(self, cursor: Cursor | None = None, limit: int = PAGE) -> tuple[list[Row], Cursor]:
+        """Up to ``limit`` rows after ``cursor``, newest first, and the cursor after them."""
+        cur = cursor or Cursor(remote_done=not self.filter.remote)
+        local = [] if cur.local_done else self._local_page(cur.local_before, limit)
+        remote = [] if cur.remote_done else self._remote_page(cur.remote_before, limit)
+        out: list[Row] = []
+        li = ri = 0
+        while len(out) < limit and (li < len(local) or ri < len(remote)):
+            take_local = ri >= len(remote) or (
+                li < len(local) and local[li].created_at >= remote[ri].created_at
+            )
+            if take_local:
+                out.append(local[li])
+                li += 1
+            else:
+                out.append(remote[ri])
+                ri += 1
+        last_local = local[li - 1] if li else None
+        last_remote = remote[ri - 1] if ri else None
+        return out, Cursor(
+            local_before=last_local.id if last_local else cur.local_before,
+            # A source is done when its page ran dry before the merge filled up.
+            local_done=cur.local_done or (len(local) < limit and li == len(local)),
+            remote_before=(last_remote.created_at, last_remote.id)
+            if last_remote
+            else cur.remote_before,
+            remote_done=cur.remote_done or (len(remote) < limit and ri == len(remote)),
+        )
+
+    def iter_rows(self, page: int = 1000) -> Iterator[Row]:
+        cursor: Cursor | None = None
+        while True:
+            rows, cursor = self.page(cursor, page)
+            yield from rows
+            if len(rows) < page:
+                return
+
+    def record(self, row: Row) -> Record | None:
+        if row.source == "local":
+            return self.store.records.get(row.id)
+        return self.remote.get(row.id)
+
+
+class Pager:
+    """Row number → row, loading pages on demand and keeping only a few."""
+
+    def __init__(self, index: LogIndex, page_size: int = PAGE) -> None:
+        self.index = index
+        self.page_size = page_size
+        self.total = index.count()
+        self._cursors: list[Cursor | None] = [None]  # start cursor of each page found so far
+        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
+
+    def _load(self, number: int) -> list[Row]:
+        cached = self._pages.get(number)
+        if cached is not None:
+            self._pages.move_to_end(number)
+            return cached
+        # Cursors are found in order: reaching page n walks the pages before it once.
+        while len(self._cursors) <= number:
+            self._load(len(self._cursors) - 1)
+        rows, after = self.index.page(self._cursors[number], self.page_size)
+        if len(self._cursors) == number + 1:
+            self._cursors.append(after)
+        self._pages[number] = rows
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    def row(self, number: int) -> Row | None:
+        if not 0 <= number < self.total:
+            return None
+        rows = self._load(number // self.page_size)
+        offset = number % self.page_size
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def cached_pages(self) -> int:
+        return len(self._pages)
+
+
+def upload_state(store: Store, row: Row) -> str:
+    """Where a record lives and, if it waits, why."""
+    if row.source == "remote":
+        return "On the server only (fetched; not made on this machine)."
+    with store.db.reading() as conn:
+        items = conn.execute(
+            "SELECT part, attempts, last_error FROM outbox WHERE record_id = ?", (row.id,)
+        ).fetchall()
+    if not items:
+        return "Uploaded (here and on the server)."
+    parts = []
+    for part, attempts, error in items:
+        state = f"{part}: waiting"
+        if attempts:
+            state += f", {attempts} failed attempt{'s' if attempts != 1 else ''}"
+            if error:
+                state += f" (last: {error})"
+        parts.append(state)
+    return "Here only, queued for upload — " + "; ".join(parts) + "."
+
+
+def export_dict(record: Record, row: Row) -> dict[str, Any]:
+    data = record.to_json()
+    data["key"] = record.remote_key
+    data["where"] = row.where
+    data["ref"] = row.ref
+    return data
+
+
+CSV_FIELDS = ("ref", "time", "kind", "status", "wpm", "where", "key", "line", "response")
+
+
+def export_csv_row(record: Record, row: Row) -> dict[str, Any]:
+    wpm = record.gross_wpm if record.gross_wpm is not None else record.web_wpm
+    return {
+        "ref": row.ref,
+        "time": row.created_at,
+        "kind": record.kind,
+        "status": record.status,
+        "wpm": "" if wpm is None else round(wpm, 1),
+        "where": row.where,
+        "key": record.remote_key or "",
+        "line": record.line,
+        "response": record.response,
+    }
+
+
+def export_lines(index: LogIndex, fmt: str) -> Iterator[str]:
+    """The filtered records as JSON lines or CSV text, a line at a time (any size)."""
+    import csv
+    import io
+
+    if fmt == "jsonl":
+        for row in index.iter_rows():
+            record = index.record(row)
+            if record is not None:
+                yield json.dumps(export_dict(record, row), ensure_ascii=False) + "\n"
+        return
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    for row in index.iter_rows():
+        record = index.record(row)
+        if record is not None:
+            writer.writerow(export_csv_row(record, row))
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
