@@ -1,0 +1,230 @@
+"""The game screen: type a phrase, see honest figures, keep the result as a record."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import events
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Static
+
+from handterm_tui.commands.builtin import target_wpm
+from handterm_tui.commands.practice import load_progress
+from handterm_tui.core import phrases
+from handterm_tui.core.phrases import Phrase
+from handterm_tui.core.practice import (
+    Game,
+    GameResult,
+    choose_next,
+    result_lines,
+    result_record,
+)
+from handterm_tui.core.records import Record
+from handterm_tui.ui.widgets.practice import (
+    GameView,
+    TypingArea,
+    clock_text,
+    guide_text,
+    phrase_text,
+)
+
+TICK_S = 0.1  # the web's timer shows tenths of a second
+
+
+def app_clock(app: App[Any]) -> Callable[[], float]:
+    """The app's monotonic ms clock (tests freeze it), else the real one."""
+    clock = getattr(app, "monotonic_ms", None)
+    if callable(clock):
+        return clock  # type: ignore[no-any-return]
+    return lambda: time.monotonic() * 1000.0
+
+
+class GameScreen(Screen[None]):
+    DEFAULT_CSS = """
+    GameScreen { layout: vertical; }
+    GameScreen #game-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
+    GameScreen #board { height: auto; padding: 1 1 0 1; }
+    GameScreen .row { height: auto; }
+    GameScreen .label { width: 7; color: $text-muted; }
+    GameScreen #phrase, GameScreen #typed { width: 1fr; }
+    GameScreen #guide { height: 2; margin-top: 1; }
+    GameScreen #clock { height: 1; margin-top: 1; }
+    GameScreen #result { height: auto; margin: 1 1 0 1; padding: 0 1; border: round $success;
+                         display: none; }
+    GameScreen #result.-shown { display: block; }
+    GameScreen #result.-missed { border: round $warning; }
+    GameScreen #game-help { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "leave", "Back", priority=True),
+        Binding("ctrl+c", "leave", "Back", priority=True, show=False),
+    ]
+
+    def __init__(self, phrase: Phrase, *, catalogue: phrases.Catalogue | None = None) -> None:
+        super().__init__(id="game")
+        self.catalogue = catalogue or phrases.load()
+        self.game = Game(phrase)
+        self.result: GameResult | None = None
+        self.record: Record | None = None
+        self.next_phrase: Phrase | None = None
+        self._ticker: Timer | None = None
+
+    # -- set-up ------------------------------------------------------------------
+
+    @property
+    def ctx(self) -> Any:
+        return getattr(self.app, "ctx", None)
+
+    @property
+    def target(self) -> int:
+        return target_wpm(self.ctx) if self.ctx is not None else 25
+
+    def compose(self) -> ComposeResult:
+        self._clock = app_clock(self.app)
+        yield Static(self._title(), id="game-title")
+        with Vertical(id="board"):
+            with Horizontal(classes="row"):
+                yield Static("Phrase", classes="label")
+                yield GameView(lambda: phrase_text(self.game), id="phrase")
+            with Horizontal(classes="row"):
+                yield Static("Typed", classes="label")
+                yield TypingArea(
+                    self.game,
+                    clock=self._clock,
+                    on_edit=self._edited,
+                    on_enter=self._enter,
+                    on_other_key=self._key_after_result,
+                    id="typed",
+                )
+            yield GameView(lambda: guide_text(self.game), id="guide")
+            yield GameView(lambda: clock_text(self.game, self._clock_now(), self.target), id="clock")
+        yield Static(id="result")
+        yield Static(self._help(), id="game-help")
+
+    def on_mount(self) -> None:
+        self.query_one(TypingArea).focus()
+        self._ticker = self.set_interval(TICK_S, self._tick, pause=True)
+
+    def _title(self) -> Text:
+        p = self.game.phrase
+        out = Text()
+        out.append(f"play {p.key}", style="bold")
+        out.append(f" · level {p.level} {phrases.LEVEL_NAMES.get(p.level, '')}"
+                   f" · target {self.target} WPM")
+        return out
+
+    def _help(self) -> str:
+        if self.result is None:
+            return "Type the phrase · Backspace fixes · empty line restarts · Esc leaves"
+        nxt = f" ({self.next_phrase.key})" if self.next_phrase else ""
+        return f"Enter: next phrase{nxt} · r: again · Esc: back to the prompt"
+
+    # -- per keystroke (keep it small) --------------------------------------------
+
+    def _clock_now(self) -> float:
+        # The clock is read only while playing: a frozen result stays frozen.
+        game = self.game
+        if game.started_ms is None or game.done:
+            return game.finished_ms or 0.0
+        return self._now
+
+    _now = 0.0
+
+    def _edited(self) -> None:
+        game = self.game
+        self._now = game.strokes[-1].at_ms if game.strokes else 0.0
+        self.query_one(TypingArea).redraw()
+        for view in self.query(GameView):
+            view.refresh()
+        if self._ticker is not None:
+            if game.started_ms is not None and not game.done:
+                self._ticker.resume()
+            else:
+                self._ticker.pause()
+        if game.done and self.result is None:
+            self._finished()
+
+    def _tick(self) -> None:
+        self._now = self._clock()
+        self.query_one("#clock", GameView).refresh()
+
+    def _enter(self) -> None:
+        if self.result is not None:
+            self.action_next()
+        else:
+            self.notify("Enter does nothing while you play: finish the phrase, or Esc to leave.",
+                        timeout=2)
+
+    def _key_after_result(self, event: events.Key) -> bool:
+        if event.character in ("r", "R"):
+            self.start(self.game.phrase)
+            return True
+        return False
+
+    # -- the end of a phrase ---------------------------------------------------------
+
+    def _finished(self) -> None:
+        result = self.game.result()
+        self.result = result
+        target = self.target
+        record = result_record(result, target)
+        if self.ctx is not None:
+            self.record = self.ctx.store.records.add(record)
+            added = getattr(self.app, "record_added", None)
+            if callable(added):
+                added(self.record)
+            prog = load_progress(self.ctx)
+            # Seeded by the number of games: varied from game to game, yet repeatable
+            # for the same history (snapshots and bug reports see the same choice).
+            rng = random.Random(len(prog.points))
+            self.next_phrase = choose_next(self.catalogue.phrases, prog.achieved,
+                                           prog.key_means(), rng, current=result.key)
+        else:
+            self.record = record
+        panel = self.query_one("#result", Static)
+        panel.update("\n".join(result_lines(result, target)))
+        panel.set_class(not result.achieved(target), "-missed")
+        panel.add_class("-shown")
+        self.query_one("#game-help", Static).update(self._help())
+
+    def start(self, phrase: Phrase) -> None:
+        """Play ``phrase`` (the next one, or the same again)."""
+        self.game = Game(phrase)
+        self.result = None
+        self.record = None
+        self.next_phrase = None
+        self._now = 0.0
+        self.query_one(TypingArea).game = self.game
+        self.query_one("#result", Static).remove_class("-shown")
+        self.query_one("#game-title", Static).update(self._title())
+        self.query_one("#game-help", Static).update(self._help())
+        self.query_one(TypingArea).refresh(layout=True)
+        for view in self.query(GameView):
+            view.refresh(layout=True)
+
+    def action_next(self) -> None:
+        if self.next_phrase is not None:
+            self.start(self.next_phrase)
+
+    def action_leave(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+        self.dismiss(None)
+
+
+def open_screen(app: App[Any], key: str | None = None, **_: Any) -> None:
+    """The ``OpenScreen("game", {"key": ...})`` hook: play that phrase (or the first)."""
+    catalogue = phrases.load()
+    phrase = catalogue.get(key) if key else None
+    if phrase is None:
+        phrase = catalogue.phrases[0]
+    app.push_screen(GameScreen(phrase, catalogue=catalogue))
