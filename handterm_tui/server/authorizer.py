@@ -50,14 +50,17 @@ def bearer(header: str | None) -> str | None:
 
 class Authorizer:
     def __init__(self, pool: Pool, region: str) -> None:
-        jwk: Any = importlib.import_module("joserfc.jwk")
-        self._jwt: Any = importlib.import_module("joserfc.jwt")
-        self._keys = jwk.KeySet.import_key_set(public_jwks())
+        self._jwt: Any = None  # joserfc is imported on first use: it costs startup time
+        self._keys: Any = None
         self._pool = pool
         self.issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool.pool_id}"
         self._cache: dict[str, tuple[str, int]] = {}
 
     def _decode(self, token: str) -> tuple[str, int]:
+        if self._jwt is None:
+            jwk: Any = importlib.import_module("joserfc.jwk")
+            self._keys = jwk.KeySet.import_key_set(public_jwks())
+            self._jwt = importlib.import_module("joserfc.jwt")
         try:
             claims = self._jwt.decode(token, self._keys, algorithms=["RS256"]).claims
         except Exception as exc:  # joserfc raises many types for bad input

@@ -200,8 +200,10 @@ def _new_code(kind: str, pool: Any, user: Any, seconds: int) -> str:
     return code
 
 
-def _take_code(kind: str, pool: Any, user: Any, code: str | None) -> None:
-    """Check a delivered code; wrong -> CodeMismatch, stale or never sent -> ExpiredCode."""
+def _take_code(kind: str, pool: Any, user: Any, code: str | None, keep: bool = False) -> None:
+    """Check a delivered code; wrong -> CodeMismatch, stale or never sent -> ExpiredCode.
+
+    A right code is used up unless `keep` (the caller still has checks that may fail)."""
     entry = STATE.codes.get((kind, pool.id, user.username))
     if entry is None:
         raise _error("ExpiredCodeException", "Invalid code provided, please request a code again.")
@@ -211,7 +213,8 @@ def _take_code(kind: str, pool: Any, user: Any, code: str | None) -> None:
         )
     if entry.expires <= _now():
         raise _error("ExpiredCodeException", "Invalid code provided, please request a code again.")
-    del STATE.codes[(kind, pool.id, user.username)]
+    if not keep:
+        del STATE.codes[(kind, pool.id, user.username)]
 
 
 def _delivery(pool: Any, user: Any) -> dict[str, str]:
@@ -440,7 +443,7 @@ def confirm_sign_up(backend: Any, client_id: str, username: str, code: str | Non
         raise _error("UserNotFoundException", "Username/client id combination not found.")
     if user.status == "CONFIRMED":
         raise not_authorized("User cannot be confirmed. Current status is CONFIRMED")
-    _take_code("signup", pool, user, code)
+    _take_code("signup", pool, user, code, keep=True)
     email = user.attribute_lookup.get("email", "").casefold()
     if "email" in (pool.extended_config.get("AliasAttributes") or []) and email:
         for other in pool.users.values():
@@ -452,6 +455,7 @@ def confirm_sign_up(backend: Any, client_id: str, username: str, code: str | Non
                 raise _error(
                     "AliasExistsException", "An account with the given email already exists."
                 )
+    _take_code("signup", pool, user, code)
     user.status = moto_models().UserStatus.CONFIRMED
     user.update_attributes([{"Name": "email_verified", "Value": "true"}])
 
@@ -496,8 +500,9 @@ def _patch_confirm_forgot_password(_orig: Any) -> Any:
         user = pool._get_user(username)
         if user is None:
             raise _error("UserNotFoundException", "Username/client id combination not found.")
+        _take_code("reset", pool, user, confirmation_code, keep=True)
+        validate_password(pool, password)  # a weak password leaves the code usable
         _take_code("reset", pool, user, confirmation_code)
-        validate_password(pool, password)
         user.password = password
         user.confirmation_code = None
         if user.status in ("RESET_REQUIRED", "FORCE_CHANGE_PASSWORD"):

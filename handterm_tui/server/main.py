@@ -110,7 +110,9 @@ class _MotoThread:
             host, port, app, threaded=True, request_handler=MotoRequestHandler
         )
         self.port = int(self.server.server_address[1])
-        self._thread = threading.Thread(target=self.server.serve_forever, name="moto", daemon=True)
+        self._thread = threading.Thread(
+            target=self.server.serve_forever, args=(0.05,), name="moto", daemon=True
+        )
 
     def start(self) -> None:
         self._thread.start()

@@ -194,6 +194,7 @@ class S3Storage:
     """The same layout in a bucket (real AWS or any S3 endpoint); listings read every page."""
 
     blocking = True
+    page_size = 1000  # S3's maximum; tests shrink it to prove every page is read
 
     def __init__(self, bucket: str, endpoint_url: str | None, region: str) -> None:
         import boto3  # lazy: only S3 mode pays for boto3
@@ -223,9 +224,13 @@ class S3Storage:
     def _all(self, user_id: str, prefix: str) -> list[str]:
         base = self._key(user_id, "logs/")
         keys: list[str] = []
-        for page in self._s3.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=base + prefix
-        ):
+        paginator = self._s3.get_paginator("list_objects_v2")
+        pages = paginator.paginate(
+            Bucket=self.bucket,
+            Prefix=base + prefix,
+            PaginationConfig={"PageSize": self.page_size},
+        )
+        for page in pages:
             keys.extend(item["Key"][len(base) :] for item in page.get("Contents", []))
         return keys
 

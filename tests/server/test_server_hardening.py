@@ -1,0 +1,205 @@
+"""The Cognito emulator fails where Cognito fails. Each test here passes on stock moto 5.2.5 only
+because of handterm_tui/server/cognito.py; if a moto upgrade breaks a patch, one of these fails."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from handterm_tui.server.testing import PASSWORD, BackendProcess
+
+
+def error_code(exc: Exception) -> str:
+    assert isinstance(exc, ClientError), exc
+    return str(exc.response["Error"]["Code"])
+
+
+@pytest.fixture(scope="module")
+def idp(backend: BackendProcess) -> Any:
+    import boto3
+
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=backend.cognito_endpoint,
+        region_name=backend.region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def headers_of(client: Any, operation: str) -> dict[str, str]:
+    """Capture response headers of one operation on a botocore client."""
+    seen: dict[str, str] = {}
+
+    def hook(http_response: Any, **_: Any) -> None:
+        seen.update({k.lower(): v for k, v in http_response.headers.items()})
+
+    client.meta.events.register(f"after-call.cognito-idp.{operation}", hook)
+    return seen
+
+
+def test_moto_is_the_pinned_version() -> None:
+    import moto
+
+    from handterm_tui.server.cognito import MOTO_VERSION
+
+    assert moto.__version__ == MOTO_VERSION
+
+
+def test_srp_checks_the_password(backend, backend_user) -> None:
+    username, password, email = backend_user
+    good = backend.cognito(username)
+    good.authenticate(password)  # pycognito verifies the tokens against the JWKS and issuer
+    assert good.access_claims["username"] == username
+    for wrong in ("Wrong-pass1!", password + "x", ""):
+        with pytest.raises(ClientError) as info:
+            backend.cognito(username).authenticate(wrong)
+        assert error_code(info.value) == "NotAuthorizedException"
+    by_email = backend.cognito(email)
+    by_email.authenticate(password)  # email alias; tokens carry the real username
+    assert by_email.access_claims["username"] == username
+
+
+def test_srp_unknown_and_unconfirmed_users(backend) -> None:
+    with pytest.raises(ClientError) as info:
+        backend.cognito(backend.unique_name()).authenticate(PASSWORD)
+    assert error_code(info.value) == "UserNotFoundException"
+    name, password, _ = backend.new_user(confirmed=False)
+    with pytest.raises(ClientError) as info:
+        backend.cognito(name).authenticate(password)
+    assert error_code(info.value) == "UserNotConfirmedException"
+
+
+def test_confirmation_code_is_checked_once(backend) -> None:
+    cog = backend.cognito()
+    seen = headers_of(cog.client, "SignUp")
+    name = backend.unique_name()
+    cog.set_base_attributes(email=f"{name}@example.com")
+    cog.register(name, PASSWORD)
+    code = seen["x-moto-signup-confirmation-code"]
+    assert backend.last_code(name, "signup") == code
+    with pytest.raises(ClientError) as info:
+        cog.confirm_sign_up("000000" if code != "000000" else "111111", username=name)
+    assert error_code(info.value) == "CodeMismatchException"
+    cog.confirm_sign_up(code, username=name)
+    with pytest.raises(ClientError) as info:
+        cog.confirm_sign_up(code, username=name)
+    assert error_code(info.value) == "NotAuthorizedException"  # already CONFIRMED
+    user = backend.cognito(name)
+    user.authenticate(PASSWORD)
+    assert user.get_user(attr_map={}).email_verified in ("true", True)
+
+
+def test_resend_confirmation_code(backend, idp) -> None:
+    name, _, _ = backend.new_user(confirmed=False)
+    first = backend.last_code(name, "signup")
+    seen = headers_of(idp, "ResendConfirmationCode")
+    reply = idp.resend_confirmation_code(ClientId=backend.client_id, Username=name)
+    assert reply["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    second = seen["x-moto-signup-confirmation-code"]
+    assert backend.last_code(name, "signup") == second
+    if first != second:
+        with pytest.raises(ClientError):
+            idp.confirm_sign_up(ClientId=backend.client_id, Username=name, ConfirmationCode=first)
+    idp.confirm_sign_up(ClientId=backend.client_id, Username=name, ConfirmationCode=second)
+    with pytest.raises(ClientError) as info:
+        idp.resend_confirmation_code(ClientId=backend.client_id, Username=name)
+    assert error_code(info.value) == "InvalidParameterException"
+
+
+def test_flows_not_enabled_for_the_client_are_refused(backend, backend_user, idp) -> None:
+    username, password, _ = backend_user
+    with pytest.raises(ClientError) as info:
+        idp.admin_initiate_auth(
+            UserPoolId=backend.user_pool_id,
+            ClientId=backend.client_id,
+            AuthFlow="ADMIN_NO_SRP_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
+    assert error_code(info.value) == "InvalidParameterException"
+
+
+def test_token_validity_follows_the_client_settings(backend, backend_user, idp) -> None:
+    username, password, _ = backend_user
+    result = idp.initiate_auth(
+        ClientId=backend.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )["AuthenticationResult"]
+    assert result["ExpiresIn"] == 15 * 60
+    cog = backend.cognito(username)
+    cog.authenticate(password)
+    claims = cog.access_claims
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    assert claims["token_use"] == "access" and claims["client_id"] == backend.client_id
+    config = idp.describe_user_pool_client(
+        UserPoolId=backend.user_pool_id, ClientId=backend.client_id
+    )["UserPoolClient"]
+    assert config["AccessTokenValidity"] == 15
+    assert config["TokenValidityUnits"]["AccessToken"] == "minutes"
+    assert config["RefreshTokenValidity"] == 1
+
+
+def test_refresh_and_sign_out_through_pycognito(backend, backend_user) -> None:
+    username, password, _ = backend_user
+    cog = backend.cognito(username)
+    cog.authenticate(password)
+    old = cog.access_token
+    time.sleep(1.05)  # a new iat, so a new token
+    cog.renew_access_token()
+    assert cog.access_token != old
+    assert cog.get_user(attr_map={}).username == username
+    cog.logout()
+    again = backend.cognito(username, access_token=old)
+    with pytest.raises(ClientError) as info:
+        again.client.get_user(AccessToken=old)
+    assert error_code(info.value) == "NotAuthorizedException"
+
+
+def test_garbage_refresh_token_is_invalid(backend, idp) -> None:
+    with pytest.raises(ClientError) as info:
+        idp.initiate_auth(
+            ClientId=backend.client_id,
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": "garbage"},
+        )
+    assert error_code(info.value) == "NotAuthorizedException"
+    assert "Invalid Refresh Token" in str(info.value)
+
+
+def test_forgot_password_codes_are_real(backend, backend_user) -> None:
+    username, _, _ = backend_user
+    cog = backend.cognito(username)
+    seen = headers_of(cog.client, "ForgotPassword")
+    cog.initiate_forgot_password()
+    code = seen["x-moto-forgot-password-confirmation-code"]
+    assert code.isdigit() and backend.last_code(username, "reset") == code
+    for wrong in ("000000" if code != "000000" else "111111", "moto-confirmation-code:1", "x"):
+        with pytest.raises(ClientError) as info:
+            cog.confirm_forgot_password(wrong, "Reset-pass1!")
+        assert error_code(info.value) == "CodeMismatchException"
+    with pytest.raises(ClientError) as info:
+        cog.confirm_forgot_password(code, "weak")
+    assert error_code(info.value) == "InvalidPasswordException"
+    cog.confirm_forgot_password(code, "Reset-pass1!")
+    backend.cognito(username).authenticate("Reset-pass1!")
+    with pytest.raises(ClientError):
+        backend.cognito(username).authenticate(PASSWORD)
+
+
+def test_forgot_password_needs_a_verified_email(backend) -> None:
+    name, _, _ = backend.new_user(confirmed=False)
+    with pytest.raises(ClientError) as info:
+        backend.cognito(name).initiate_forgot_password()
+    assert error_code(info.value) == "InvalidParameterException"
+
+
+def test_moto_reset_api_is_closed(backend) -> None:
+    import httpx
+
+    reply = httpx.post(f"{backend.cognito_endpoint}/moto-api/reset")
+    assert reply.status_code == 404
+    assert backend.jwks()["keys"][0]["kid"] == "dummy"

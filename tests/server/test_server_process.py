@@ -1,0 +1,200 @@
+"""Dedicated server instances: short token lifetimes, restarts, July 2024 mode, S3, the CLI."""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+
+import httpx
+import pytest
+from botocore.exceptions import ClientError
+
+from handterm_tui import paths
+from handterm_tui.server import main as server_main
+from handterm_tui.server.testing import PASSWORD, start_backend
+
+
+def bearer(tokens: dict) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens['AccessToken']}"}
+
+
+def test_short_lifetimes_expire_like_cognito(tmp_path: Path) -> None:
+    with start_backend(
+        tmp_path, token_seconds=2, refresh_seconds=5, code_seconds=2, demo_user="demo:Demo-pass1!"
+    ) as server:
+        api = server.http
+        tokens = server.sign_in("demo", "Demo-pass1!")  # --demo-user is ready to use
+        assert tokens["ExpiresIn"] == 2
+        pending, _, _ = server.new_user(confirmed=False)
+        code = server.last_code(pending, "signup")
+        cog = server.cognito("demo")
+        cog.authenticate("Demo-pass1!")
+        time.sleep(2.2)
+        # The access token has expired: gateway 403, check-session 401, Cognito says so too.
+        assert api.get("/getUser", headers=bearer(tokens)).status_code == 403
+        assert api.get("/check-session", headers=bearer(tokens)).status_code == 401
+        with pytest.raises(ClientError) as info:
+            cog.client.get_user(AccessToken=cog.access_token)
+        assert "Access Token has expired" in str(info.value)
+        expired = api.post("/confirm-signup", json={"username": pending, "confirmationCode": code})
+        assert (expired.status_code, expired.json()) == (
+            400,
+            {"message": "Confirmation code has expired"},
+        )
+        # The refresh token still works and gives a fresh access token...
+        fresh = api.post("/refreshToken", json={"refreshToken": tokens["RefreshToken"]})
+        assert fresh.status_code == 200
+        assert api.get("/getUser", headers=bearer(fresh.json())).status_code == 200
+        time.sleep(3.0)
+        # ...until its own validity ends: "session over", 401 (Cognito: NotAuthorized).
+        late = api.post("/refreshToken", json={"refreshToken": tokens["RefreshToken"]})
+        assert (late.status_code, late.json()["message"]) == (401, "Refresh Token has expired")
+        with pytest.raises(ClientError) as info:
+            cog.renew_access_token()
+        assert "Refresh Token has expired" in str(info.value)
+
+
+def test_state_survives_restart_and_kill(tmp_path: Path) -> None:
+    started = time.monotonic()
+    server = start_backend(tmp_path)
+    assert time.monotonic() - started < 3.0  # the ready line within 3 s (issue, "done when")
+    try:
+        ids = (server.api_url, server.cognito_endpoint, server.user_pool_id, server.client_id)
+        username, password, _ = server.new_user()
+        tokens = server.sign_in(username, password)
+        h = bearer(tokens)
+        assert (
+            server.http.post(
+                "/saveLog", headers=h, json={"key": "wrt/1", "content": "kept"}
+            ).status_code
+            == 200
+        )
+        pending, _, _ = server.new_user(confirmed=False)
+        code = server.last_code(pending, "signup")
+
+        with server.outage(), pytest.raises(httpx.TransportError):
+            httpx.get(server.api_url + "/getUser", timeout=2)
+
+        # Same address, same pool and client, same users, same sessions, same objects.
+        assert (
+            server.api_url,
+            server.cognito_endpoint,
+            server.user_pool_id,
+            server.client_id,
+        ) == ids
+        api = server.http
+        assert api.get("/getLog", headers=h, params={"key": "wrt"}).json() == ["kept"]
+        assert (
+            api.post("/refreshToken", json={"refreshToken": tokens["RefreshToken"]}).status_code
+            == 200
+        )
+        assert server.sign_in(username, password)["AccessToken"]
+        confirm = {"username": pending, "confirmationCode": code}
+        assert api.post("/confirm-signup", json=confirm).status_code == 200
+
+        # SIGKILL: objects are on disk at once; the pool snapshot within its flush interval.
+        late, late_pw, _ = server.new_user()
+        api.post("/saveLog", headers=h, json={"key": "wrt/2", "content": "also kept"})
+        time.sleep(1.2)
+        server.kill()
+        server.start()
+        assert server.sign_in(late, late_pw)["AccessToken"]
+        got = server.http.get("/getLog", headers=h, params={"key": "wrt"}).json()
+        assert got == ["also kept", "kept"]
+    finally:
+        server.stop()
+    assert (tmp_path / "cognito-pool.json").stat().st_mode & 0o077 == 0
+
+
+def test_july2024_mode(tmp_path: Path) -> None:
+    with start_backend(tmp_path, compat="july2024", faults=False) as server:
+        api = server.http
+        assert api.post("/__faults__", json={}).status_code == 404  # switch off by default
+        not_email = api.post(
+            "/signUp", json={"username": "plainname", "password": PASSWORD, "email": "a@b.co"}
+        )
+        assert not_email.status_code == 400
+        body = not_email.json()
+        assert set(body) == {"error", "request"} and PASSWORD not in not_email.text
+        email = f"{server.unique_name()}@example.com"
+        signup = api.post("/signUp", json={"username": email, "password": PASSWORD, "email": email})
+        assert signup.status_code == 200
+        raw = signup.json()
+        assert raw["UserConfirmed"] is True and len(raw["UserSub"]) == 36  # auto-confirmed
+        signin = api.post("/signIn", json={"username": email, "password": PASSWORD})
+        assert signin.status_code == 200
+        cookies = signin.headers.get_list("set-cookie")
+        assert [c.split("=")[0] for c in cookies] == ["idToken", "accessToken", "refreshToken"]
+        tokens = signin.json()
+        assert {"AccessToken", "ExpiresIn", "TokenType", "RefreshToken", "IdToken"} <= set(tokens)
+        wrong = api.post("/signIn", json={"username": email, "password": "Wrong-pass1!"})
+        assert (wrong.status_code, wrong.json()) == (400, "Incorrect username or password.")
+        refresh = api.post("/refreshToken", json={"refreshToken": tokens["RefreshToken"]})
+        assert set(refresh.json()) == {"IdToken", "AccessToken"}
+        bad = api.post("/refreshToken", json={"refreshToken": "garbage"})
+        assert (bad.status_code, bad.json()) == (500, {"message": "Invalid Refresh Token"})
+        h = bearer(tokens)
+        none = api.get("/getUser", headers=h)
+        assert (none.status_code, none.json()) == (404, {"message": "Profile does not exist yet"})
+        api.post("/setUser", headers=h, json={"profile": "# me"})
+        profile = api.get("/getUser", headers=h).json()
+        assert profile == {"userId": raw["UserSub"], "content": "# me"}  # userId is the UUID
+        assert api.post("/listLog", headers=h, json={"logDomain": "wrt"}).json() == {"body": []}
+        api.post("/saveLog", headers=h, json={"key": "wrt/5", "content": "x", "extension": "txt"})
+        listed = api.post("/listLog", headers=h, json={"logDomain": "wrt"}).json()
+        assert listed == {"body": [f"user_data/{raw['UserSub']}/logs/wrt/5.txt"]}
+        for path in ("/signOut", "/confirm-signup", "/check-session", "/getFile", "/putFile"):
+            assert api.post(path, json={}).status_code == 404, path
+
+
+def test_s3_storage_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    with start_backend(tmp_path, s3_bucket="handterm", s3_endpoint="local") as server:
+        username, password, _ = server.new_user()
+        h = bearer(server.sign_in(username, password))
+        api = server.http
+        for i in range(5):
+            api.post("/saveLog", headers=h, json={"key": f"wrt/{100 + i}", "content": f"s{i}"})
+        assert api.get("/getLog", headers=h, params={"key": "wrt", "limit": 2}).json() == [
+            "s4",
+            "s3",
+        ]
+        assert len(api.post("/listLog", headers=h, json={"logDomain": "wrt"}).json()["body"]) == 5
+        api.post("/putFile", headers=h, json={"key": "a", "content": "", "extension": "md"})
+        assert api.get("/getFile", headers=h, params={"key": "a", "extension": "md"}).json() == {
+            "content": ""
+        }
+        assert not (tmp_path / "user_data").exists()  # nothing on disk: it went to the bucket
+
+        from handterm_tui.server.storage import S3Storage
+
+        store = S3Storage("handterm", server.cognito_endpoint, "us-east-1")
+        store.page_size = 2  # read every page, not just the first
+        assert store.newest_logs(username, "wrt", 3) == [
+            "wrt/104.json",
+            "wrt/103.json",
+            "wrt/102.json",
+        ]
+
+
+def test_write_profile(tmp_path: Path) -> None:
+    with start_backend(tmp_path, write_profile="local", refresh_days=7) as server:
+        config = tomllib.loads(paths.config_file().read_text())
+    assert config["default_profile"] == "local"
+    profile = config["profiles"]["local"]
+    assert profile["api_url"] == server.api_url
+    assert profile["cognito_endpoint"] == server.cognito_endpoint
+    assert profile["user_pool_id"] == server.user_pool_id
+    assert profile["client_id"] == server.client_id
+    assert profile["auth"] == "cognito" and profile["refresh_token_validity_days"] == 7
+
+
+def test_cli_arguments() -> None:
+    assert server_main._is_loopback("127.0.0.1") and server_main._is_loopback("::1")
+    assert server_main._is_loopback("localhost") and not server_main._is_loopback("0.0.0.0")
+    assert server_main.main(["--demo-user", "nopassword"]) == 2
+    assert server_main.main(["--write-profile", "bad name"]) == 2
+    with pytest.raises(SystemExit):
+        server_main.main(["--compat", "1999"])
