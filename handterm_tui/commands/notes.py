@@ -1,7 +1,9 @@
-"""``wrt``: write a note, or list notes newest first."""
+"""``wrt``: write a note, or list notes newest first (merged with the server's when
+signed in: fetched by key, so a note never shows twice)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 from handterm_tui.commands.base import Context, Outcome, command, int_switch, usage_error
@@ -9,6 +11,7 @@ from handterm_tui.core.parser import ParsedCommand
 
 USAGE = "wrt <text…>  |  wrt [--limit N]"
 MAX_NOTE = 100_000
+SERVER_WAIT = 2.0  # a slow server never holds the list longer than this
 
 
 def _when(ms: int) -> str:
@@ -21,8 +24,10 @@ def _when(ms: int) -> str:
     USAGE,
     options=("limit",),
     category="notes",
+    blocking=True,  # the list form may ask the server
     details="With text, stores a note locally and queues it for upload (as the web's wrt does).\n"
-    "Without text, lists your notes newest first (default 10).",
+    "Without text, lists your notes newest first (default 10), with the server's\n"
+    "when signed in.",
 )
 def wrt(ctx: Context, cmd: ParsedCommand) -> Outcome:
     if cmd.args:
@@ -39,7 +44,39 @@ def wrt(ctx: Context, cmd: ParsedCommand) -> Outcome:
         limit = int_switch(cmd, "limit", 10, low=1, high=1000)
     except ValueError as exc:
         return usage_error(USAGE, str(exc))
+    footnote = _merge_server_notes(ctx, limit)
     notes = ctx.store.notes.recent(limit)
     if not notes:
-        return Outcome("No notes yet. Write one with `wrt <text>`.")
-    return Outcome("\n".join(f"[{_when(n.created_ms)}] {n.text}" for n in notes))
+        return Outcome("No notes yet. Write one with `wrt <text>`." + footnote)
+    return Outcome("\n".join(f"[{_when(n.created_ms)}] {n.text}" for n in notes) + footnote)
+
+
+def _merge_server_notes(ctx: Context, limit: int) -> str:
+    """Fetch the server's newest notes into the store; a footnote when that failed."""
+    if ctx.config.profile is None:
+        return ""
+    outcome: list[str] = []
+
+    def fetch() -> None:
+        from handterm_tui.sync.access import signed_in_auth
+        from handterm_tui.sync.remote import fetch_notes
+
+        auth, _why = signed_in_auth(ctx.services)
+        if auth is None:
+            outcome.append("")  # not signed in: local notes are the whole answer
+            return
+        try:
+            fetch_notes(auth.api, ctx.store, limit=limit)
+        except Exception as exc:
+            outcome.append(
+                f"\n(server not reachable: {getattr(exc, 'message', exc)}; notes here only)"
+            )
+        else:
+            outcome.append("")
+
+    worker = threading.Thread(target=fetch, name="handterm-wrt", daemon=True)
+    worker.start()
+    worker.join(SERVER_WAIT)
+    if not outcome:
+        return "\n(the server is slow; notes here only for now)"
+    return outcome[0]

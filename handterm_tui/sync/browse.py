@@ -208,6 +208,31 @@ class LogIndex:
             if len(rows) < page:
                 return
 
+    def row_for(self, ref: str) -> Row | None:
+        """The row for a ref from ``Row.ref`` (``42`` or ``r7``), whatever the filter."""
+        ref = ref.strip()
+        remote = ref[:1].lower() == "r"
+        number = ref[1:] if remote else ref
+        if not number.isdigit():
+            return None
+        with self.store.db.reading() as conn:
+            if remote:
+                r = conn.execute(
+                    "SELECT id, created_at, kind, line, status, web_wpm FROM remote_records "
+                    "WHERE id = ?",
+                    (int(number),),
+                ).fetchone()
+                return Row("remote", r[0], r[1], r[2], r[3], r[4], r[5], SERVER) if r else None
+            r = conn.execute(
+                "SELECT id, created_at, kind, line, status, coalesce(gross_wpm, web_wpm), "
+                "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = records.id) "
+                "FROM records WHERE id = ?",
+                (int(number),),
+            ).fetchone()
+        return (
+            Row("local", r[0], r[1], r[2], r[3], r[4], r[5], HERE if r[6] else BOTH) if r else None
+        )
+
     def record(self, row: Row) -> Record | None:
         if row.source == "local":
             return self.store.records.get(row.id)
@@ -322,3 +347,32 @@ def export_lines(index: LogIndex, fmt: str) -> Iterator[str]:
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def parse_day(text: str, *, end: bool = False, today: str | None = None) -> str:
+    """A date filter as ISO UTC: ``2026-11-27``, a full ISO time, ``today`` or ``7d`` (days
+    ago). With ``end``, a bare date means the end of that day (an exclusive bound).
+    Raises ValueError with words a user understands."""
+    from datetime import UTC, datetime, timedelta
+
+    from handterm_tui.core.records import iso_utc, parse_iso, utc_now
+
+    raw = text.strip().lower()
+    now = parse_iso(today) if today else utc_now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        if raw == "today":
+            day = midnight
+        elif raw == "yesterday":
+            day = midnight - timedelta(days=1)
+        elif raw.endswith("d") and raw[:-1].isdigit():
+            return iso_utc(now - timedelta(days=int(raw[:-1])))
+        elif len(raw) == 10:
+            day = datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC)
+        else:
+            return iso_utc(parse_iso(text.strip().upper()))
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a date: use YYYY-MM-DD, an ISO time, today, yesterday or Nd"
+        ) from None
+    return iso_utc(day + timedelta(days=1) if end else day)
