@@ -45,6 +45,8 @@ def bearer(header: str | None) -> str | None:
     value = header.strip()
     if value[:7].lower() == "bearer ":
         value = value[7:].strip()
+    elif value.lower() == "bearer":
+        return None
     return value or None
 
 
