@@ -23,7 +23,9 @@ def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
 
-def report(name: str, ours: Sequence[float], base: Sequence[float], unit: str, target: float) -> float:
+def report(
+    name: str, ours: Sequence[float], base: Sequence[float], unit: str, target: float
+) -> float:
     """Print medians and the median of paired ratios (robust on a noisy machine)."""
     ratios = [o / b for o, b in zip(ours, base, strict=True) if b > 0]
     ratio = median(ratios)

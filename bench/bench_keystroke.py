@@ -13,10 +13,9 @@ import tempfile
 import time
 from typing import Any
 
+from _harness import BareInputApp, report
 from textual import events
 from textual.app import App
-
-from _harness import BareInputApp, report
 
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 KEYS = 400
