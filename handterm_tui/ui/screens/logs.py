@@ -1,0 +1,331 @@
+"""The log-history browser: local and server records, newest first, searched as you type.
+
+The list pages from SQLite (``sync.browse``); the server's records are fetched in a thread
+worker and merged by time, each line saying where its record lives (here / sync / srv).
+Keys work while typing in the search box (F-keys) and, on the list, as letters too.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from handterm_tui.sync.browse import Filter, LogIndex, Pager, Row, parse_day, upload_state
+from handterm_tui.sync.detail import header_lines, keystroke_lines, record_text, slow_lines
+from handterm_tui.ui.widgets.logs_list import LogList
+
+if TYPE_CHECKING:
+    from handterm_tui.store import Store
+
+KINDS: tuple[str | None, ...] = (None, "command", "game")
+DATES: tuple[tuple[str, str | None], ...] = (
+    ("all dates", None),
+    ("today", "today"),
+    ("7 days", "7d"),
+    ("30 days", "30d"),
+)
+REMOTE_LIMIT = 500  # newest server records fetched per refresh
+WIDE = 100  # columns from which list and detail sit side by side
+
+
+class RemoteFetched(Message):
+    def __init__(self, summary: str, ok: bool) -> None:
+        super().__init__()
+        self.summary = summary
+        self.ok = ok
+
+
+class LogsScreen(Screen[None]):
+    DEFAULT_CSS = """
+    LogsScreen { layout: vertical; }
+    LogsScreen #logs-bar { height: 1; }
+    LogsScreen #logs-search { width: 1fr; height: 1; border: none; padding: 0 1; }
+    LogsScreen #logs-filters { width: auto; height: 1; padding: 0 1; background: $panel; }
+    LogsScreen #logs-body { height: 1fr; layout: vertical; }
+    LogsScreen.-wide #logs-body { layout: horizontal; }
+    LogsScreen #logs-list { height: 1fr; width: 1fr; border-top: solid $panel-lighten-2; }
+    LogsScreen #logs-detail { height: 1fr; width: 1fr; border-top: solid $panel-lighten-2; padding: 0 1; }
+    LogsScreen.-wide #logs-detail { border-left: solid $panel-lighten-2; }
+    LogsScreen #logs-detail-text { height: auto; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "close", "Back", priority=True),
+        Binding("q", "close", "Back", show=False),
+        Binding("f2,k", "kind", "Kind"),
+        Binding("f3,d", "dates", "Dates"),
+        Binding("f4,r", "fetch", "Server"),
+        Binding("f5,c", "copy", "Copy"),
+        Binding("f6,e", "export", "Export"),
+        Binding("slash", "search", "Search", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        services: Any = None,
+        *,
+        query: str = "",
+        kind: str = "",
+        since: str = "",
+        until: str = "",
+        export_dir: Path | None = None,
+        auto_fetch: bool = True,
+    ) -> None:
+        super().__init__(id="logs")
+        self.store = store
+        self.services = services
+        self.query_text = query
+        self.kind_index = KINDS.index(kind) if kind in KINDS else 0
+        self.date_index = 0
+        self.since, self.until = since or None, until or None
+        self.export_dir = export_dir
+        self.auto_fetch = auto_fetch
+        self.index = LogIndex(store)
+        self.last_message = ""
+
+    # -- layout ------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="logs-bar"):
+            yield Input(
+                self.query_text, placeholder="search commands and responses", id="logs-search"
+            )
+            yield Static(id="logs-filters")
+        with Horizontal(id="logs-body"):
+            yield LogList(id="logs-list")
+            with VerticalScroll(id="logs-detail"):
+                yield Static(id="logs-detail-text", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.set_class(self.app.size.width >= WIDE, "-wide")
+        self.reload()
+        self.query_one("#logs-search", Input).focus()
+        if self.auto_fetch and self._signed_in():
+            self.fetch_remote()
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width >= WIDE, "-wide")
+
+    # -- filtering ---------------------------------------------------------------------
+
+    @property
+    def filter(self) -> Filter:
+        date = DATES[self.date_index][1]
+        since = parse_day(date) if date else self.since
+        return Filter(
+            query=self.query_text or None,
+            kind=KINDS[self.kind_index],
+            since=since,
+            until=None if date else self.until,
+        )
+
+    def reload(self, keep: Row | None = None) -> None:
+        """Query again with the current filter (a count and one page: a few ms)."""
+        self.index = LogIndex(self.store, self.filter)
+        pager = Pager(self.index)
+        self.query_one(LogList).show(pager, keep)
+        self._show_filters(pager.total)
+
+    def _show_filters(self, total: int) -> None:
+        kind = KINDS[self.kind_index] or "all kinds"
+        dates = DATES[self.date_index][0]
+        if self.date_index == 0 and (self.since or self.until):
+            dates = f"{(self.since or '…')[:10]}..{(self.until or '…')[:10]}"
+        self.query_one("#logs-filters", Static).update(f"{total:,} · {kind} · {dates}")
+
+    @on(Input.Changed, "#logs-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value.strip()
+        self.reload()
+
+    @on(Input.Submitted, "#logs-search")
+    def _search_submitted(self) -> None:
+        self.query_one(LogList).focus()
+
+    def action_kind(self) -> None:
+        self.kind_index = (self.kind_index + 1) % len(KINDS)
+        self.reload()
+
+    def action_dates(self) -> None:
+        self.date_index = (self.date_index + 1) % len(DATES)
+        self.reload()
+
+    def action_search(self) -> None:
+        self.query_one("#logs-search", Input).focus()
+
+    def action_move(self, step: int) -> None:
+        self.query_one(LogList).action_move(step)
+
+    def action_page(self, direction: int) -> None:
+        self.query_one(LogList).action_page(direction)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    # -- detail ------------------------------------------------------------------------
+
+    @on(LogList.Highlighted)
+    def _highlighted(self, event: LogList.Highlighted) -> None:
+        self._show_detail(event.row)
+
+    def _show_detail(self, row: Row | None) -> None:
+        pane = self.query_one("#logs-detail-text", Static)
+        if row is None:
+            pane.update("No record selected.")
+            return
+        record = self.index.record(row)
+        if record is None:
+            pane.update("This record is gone.")
+            return
+        text = Text()
+        head = header_lines(record, row, upload_state(self.store, row))
+        text.append(head[0] + "\n", style="bold")
+        text.append("\n".join(head[1:]) + "\n\n")
+        text.append("response\n", style="bold underline")
+        text.append((record.response or "(no output)") + "\n")
+        slow = slow_lines(record)
+        if slow:
+            text.append("\nslow characters\n", style="bold underline")
+            text.append("\n".join(slow) + "\n")
+        text.append("\nkeystrokes\n", style="bold underline")
+        text.append("\n".join(keystroke_lines(record)))
+        pane.update(text)
+        self.query_one("#logs-detail", VerticalScroll).scroll_home(animate=False)
+
+    # -- the server's records ------------------------------------------------------------
+
+    def _signed_in(self) -> bool:
+        status = getattr(self.services, "status", None)
+        return bool(getattr(status, "signed_in", False))
+
+    def action_fetch(self) -> None:
+        self.say("Fetching records from the server…")
+        self.fetch_remote()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-fetch")
+    def fetch_remote(self) -> None:
+        from handterm_tui.sync.access import signed_in_auth
+        from handterm_tui.sync.remote import fetch_records
+
+        auth, why = signed_in_auth(self.services)
+        if auth is None:
+            self.post_message(RemoteFetched(why, ok=False))
+            return
+        try:
+            report = fetch_records(auth.api, self.store, limit=REMOTE_LIMIT)
+        except Exception as exc:
+            message = getattr(exc, "message", None) or str(exc)
+            self.post_message(RemoteFetched(f"Server records not read: {message}", ok=False))
+            return
+        self.post_message(RemoteFetched(report.summary(), ok=True))
+
+    def on_remote_fetched(self, message: RemoteFetched) -> None:
+        if message.ok:
+            self.reload(keep=self.query_one(LogList).current)
+        self.say(message.summary, warn=not message.ok)
+
+    # -- copy and export -----------------------------------------------------------------
+
+    def say(self, text: str, *, warn: bool = False) -> None:
+        self.last_message = text
+        self.notify(text, severity="warning" if warn else "information")
+
+    def action_copy(self) -> None:
+        row = self.query_one(LogList).current
+        record = self.index.record(row) if row is not None else None
+        if row is None or record is None:
+            self.say("Nothing to copy.", warn=True)
+            return
+        text = record_text(record, row, upload_state(self.store, row))
+        self.app.copy_to_clipboard(text)  # OSC 52: the terminal's clipboard, if it allows it
+        if _system_copy(text):
+            self.say(f"Copied record {row.ref} (terminal and system clipboard).")
+            return
+        saved = self._save_copy(text, row)
+        where = f"; also saved to {saved}" if saved else ""
+        self.say(
+            f"Copied record {row.ref} via the terminal (OSC 52; some terminals ignore it){where}."
+        )
+
+    def _save_copy(self, text: str, row: Row) -> Path | None:
+        from handterm_tui import paths
+
+        try:
+            target = paths.data_dir() / "clipboard.txt"
+            target.write_text(text, encoding="utf-8")
+        except OSError:
+            return None
+        return target
+
+    def action_export(self) -> None:
+        self.say("Exporting…")
+        self.export(self.filter)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-export")
+    def export(self, flt: Filter) -> None:
+        from datetime import datetime
+
+        from handterm_tui.sync.browse import export_lines
+
+        folder = self.export_dir or Path.cwd()
+        target = folder / f"handterm-logs-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
+        index = LogIndex(self.store, flt)
+        try:
+            with open(target, "w", encoding="utf-8") as handle:
+                count = 0
+                for line in export_lines(index, "jsonl"):
+                    handle.write(line)
+                    count += 1
+        except OSError as exc:
+            self.app.call_from_thread(self.say, f"Export failed: {exc.strerror}", warn=True)
+            return
+        self.app.call_from_thread(
+            self.say, f"Exported {count:,} record{'s' if count != 1 else ''} to {target}"
+        )
+
+
+def _system_copy(text: str) -> bool:
+    """The local clipboard through a platform tool, when one is installed (no SSH magic)."""
+    import os
+
+    for tool, needs in (
+        (["wl-copy"], "WAYLAND_DISPLAY"),
+        (["xclip", "-selection", "clipboard"], "DISPLAY"),
+        (["xsel", "--clipboard", "--input"], "DISPLAY"),
+        (["pbcopy"], None),
+        (["clip.exe"], None),
+    ):
+        if shutil.which(tool[0]) is None or (needs and not os.environ.get(needs)):
+            continue
+        try:
+            subprocess.run(
+                tool, input=text.encode("utf-8"), timeout=2, check=True, capture_output=True
+            )
+        except (OSError, subprocess.SubprocessError):
+            continue
+        return True
+    return False
+
+
+def open_screen(app: App[Any], **params: Any) -> None:
+    ctx = getattr(app, "ctx", None)
+    if ctx is None:
+        raise RuntimeError("the logs screen needs the handterm app")
+    app.push_screen(LogsScreen(ctx.store, ctx.services, **params))

@@ -1,0 +1,140 @@
+"""The log list: one line per record, drawn line by line from a :class:`Pager`.
+
+It holds no widgets per row and no rows beyond the pager's few cached pages, so 100k
+records cost what 24 visible lines cost. The cursor row is marked with ``›`` and reverse
+video, so it shows without colour (NO_COLOR).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from handterm_tui.sync.browse import BOTH, HERE, SERVER, Pager, Row
+
+WHERE_LABEL = {HERE: "here", BOTH: "sync", SERVER: "srv "}
+
+
+def _local_time(iso: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return iso[:19]
+    return moment.strftime("%m-%d %H:%M:%S")
+
+
+def row_text(row: Row) -> str:
+    """``11-27 14:05  200  42 sync  wrt hello`` — time, status, WPM, where, command."""
+    wpm = "  -" if row.wpm is None else f"{min(row.wpm, 999):3.0f}"
+    line = row.line.replace("\n", " ")
+    return f"{_local_time(row.created_at)}  {row.status:3d} {wpm} {WHERE_LABEL.get(row.where, '?')} {line}"
+
+
+class LogList(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    LogList { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }
+    LogList > .log-list--cursor { text-style: reverse; }
+    LogList:focus > .log-list--cursor { text-style: reverse bold; }
+    LogList > .log-list--server { text-style: italic; }
+    """
+    COMPONENT_CLASSES = {"log-list--cursor", "log-list--server"}
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "jump(0)", "First", show=False),
+        Binding("end", "jump(-1)", "Last", show=False),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        """The cursor moved to ``row`` (None: the list is empty)."""
+
+        def __init__(self, row: Row | None) -> None:
+            super().__init__()
+            self.row = row
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.pager: Pager | None = None
+
+    @property
+    def total(self) -> int:
+        return self.pager.total if self.pager is not None else 0
+
+    @property
+    def current(self) -> Row | None:
+        return self.pager.row(self.cursor) if self.pager is not None else None
+
+    def show(self, pager: Pager, keep: Row | None = None) -> None:
+        """Show a new result set, the cursor on the first row (or back on ``keep``)."""
+        self.pager = pager
+        self.virtual_size = Size(self.size.width, pager.total)
+        target = 0
+        if keep is not None:
+            for number in range(min(pager.total, pager.page_size)):
+                found = pager.row(number)
+                if found is not None and (found.source, found.id) == (keep.source, keep.id):
+                    target = number
+                    break
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.cursor = target
+        self.refresh()
+
+    def watch_cursor(self, cursor: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + height:
+            self.scroll_to(y=cursor - height + 1, animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+
+    def _set(self, number: int) -> None:
+        if self.total:
+            self.cursor = max(0, min(self.total - 1, number))
+
+    def action_move(self, step: int) -> None:
+        self._set(self.cursor + step)
+
+    def action_page(self, direction: int) -> None:
+        self._set(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_jump(self, where: int) -> None:
+        self._set(0 if where == 0 else self.total - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        self._set(int(self.scroll_y) + event.y)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.total)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width or self.size.width
+        number = int(self.scroll_y) + y
+        row = self.pager.row(number) if self.pager is not None else None
+        if row is None:
+            if number == 0 and self.pager is not None:
+                return Strip([Segment(" No records match.".ljust(width))], width)
+            return Strip.blank(width, self.rich_style)
+        selected = number == self.cursor
+        mark = "›" if selected else " "
+        text = (mark + row_text(row))[:width].ljust(width)
+        style: Style = self.rich_style
+        if row.where == SERVER:
+            style += self.get_component_rich_style("log-list--server", partial=True)
+        if selected:
+            style += self.get_component_rich_style("log-list--cursor")
+        return Strip([Segment(text, style)], width)
