@@ -129,14 +129,31 @@ class _Index:
 
 
 class DiskStorage:
+    """Objects as files under `root`; this process must be the only writer of `root`."""
+
     blocking = False
+    CACHE_ITEM = 64 * 1024  # small objects (log entries) are kept in memory after first read
+    CACHE_TOTAL = 64 * 1024 * 1024
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.description = f"disk:{root}"
         self._tmp = root / ".tmp"
         self._indexes: dict[str, _Index] = {}
+        self._cache: dict[Path, bytes] = {}
+        self._cached = 0
         self._lock = threading.Lock()
+
+    def _remember(self, path: Path, data: bytes | None) -> None:
+        with self._lock:
+            old = self._cache.pop(path, None)
+            self._cached -= len(old) if old is not None else 0
+            if data is None or len(data) > self.CACHE_ITEM:
+                return
+            while self._cache and self._cached + len(data) > self.CACHE_TOTAL:
+                self._cached -= len(self._cache.pop(next(iter(self._cache))))  # oldest first
+            self._cache[path] = data
+            self._cached += len(data)
 
     def _path(self, user_id: str, rel: str) -> Path:
         parts = [quote(seg, safe=_SAFE_SEGMENT) for seg in rel.split("/")]
@@ -159,16 +176,24 @@ class DiskStorage:
         return index
 
     def put(self, user_id: str, rel: str, data: bytes) -> None:
-        atomic_write(self._path(user_id, rel), data, tmp_dir=self._tmp)
+        path = self._path(user_id, rel)
+        atomic_write(path, data, tmp_dir=self._tmp)
+        self._remember(path, data)
         if rel.startswith("logs/"):
             with self._lock:
                 self._index(user_id).add(rel[5:])
 
     def get(self, user_id: str, rel: str) -> bytes | None:
+        path = self._path(user_id, rel)
+        data = self._cache.get(path)
+        if data is not None:
+            return data
         try:
-            return self._path(user_id, rel).read_bytes()
+            data = path.read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
+        self._remember(path, data)
+        return data
 
     def log_keys(self, user_id: str, prefix: str, limit: int) -> list[str]:
         with self._lock:
