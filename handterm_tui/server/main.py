@@ -198,8 +198,7 @@ def _run(
 
         cognito.SIGNUP_CODE_SECONDS = cognito.RESET_CODE_SECONDS = args.code_seconds
     settings = _settings(args)
-    api_sock = _bind(args.host, args.port)
-    moto = _MotoThread(args.host, args.cognito_port)
+    api_sock, moto = _listen(args, data_dir / "ports.json")
     pool = poolstore.create(settings)
     persister = poolstore.Persister(pool, poolstore.snapshot_path(data_dir, args.compat))
     persister.load()
@@ -234,6 +233,35 @@ def _run(
         persister.close()
         api_sock.close()
     return 0
+
+
+def _listen(args: argparse.Namespace, ports_file: Path) -> tuple[socket.socket, _MotoThread]:
+    """Bind both ports. Without --port/--cognito-port, reuse the last run's ports when free,
+    so a profile written earlier keeps working after a restart."""
+    try:
+        last = json.loads(ports_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = {}
+    want_api = args.port or int(last.get("api", 0))
+    want_cognito = args.cognito_port or int(last.get("cognito", 0))
+    try:
+        api_sock = _bind(args.host, want_api)
+    except OSError:
+        if args.port:
+            raise
+        api_sock = _bind(args.host, 0)
+    try:
+        moto = _MotoThread(args.host, want_cognito)
+    except OSError:
+        if args.cognito_port:
+            api_sock.close()
+            raise
+        moto = _MotoThread(args.host, 0)
+    from .storage import atomic_write
+
+    ports = {"api": int(api_sock.getsockname()[1]), "cognito": moto.port}
+    atomic_write(ports_file, json.dumps(ports).encode())
+    return api_sock, moto
 
 
 def _storage(args: argparse.Namespace, data_dir: Path, cognito_url: str) -> Any:

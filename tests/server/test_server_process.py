@@ -189,6 +189,10 @@ def test_write_profile(tmp_path: Path) -> None:
     assert profile["user_pool_id"] == server.user_pool_id
     assert profile["client_id"] == server.client_id
     assert profile["auth"] == "cognito" and profile["refresh_token_validity_days"] == 7
+    # A plain restart (no --port) comes back on the same ports, so the profile stays valid.
+    with start_backend(tmp_path) as again:
+        assert (again.api_url, again.cognito_endpoint) == (server.api_url, server.cognito_endpoint)
+        assert (again.user_pool_id, again.client_id) == (server.user_pool_id, server.client_id)
 
 
 def test_cli_arguments() -> None:
