@@ -203,3 +203,44 @@ def test_moto_reset_api_is_closed(backend) -> None:
     reply = httpx.post(f"{backend.cognito_endpoint}/moto-api/reset")
     assert reply.status_code == 404
     assert backend.jwks()["keys"][0]["kid"] == "dummy"
+
+
+def test_client_settings_are_enforced(backend, backend_user, idp, api) -> None:
+    """A second app client: password flow off, user-existence errors hidden."""
+    username, password, _ = backend_user
+    other = idp.create_user_pool_client(
+        UserPoolId=backend.user_pool_id,
+        ClientName=backend.unique_name("client"),
+        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        PreventUserExistenceErrors="ENABLED",
+    )["UserPoolClient"]["ClientId"]
+    with pytest.raises(ClientError) as info:
+        idp.initiate_auth(
+            ClientId=other,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": username, "PASSWORD": password},
+        )
+    assert error_code(info.value) == "InvalidParameterException"
+    with pytest.raises(ClientError) as info:
+        idp.initiate_auth(
+            ClientId=other,
+            AuthFlow="USER_SRP_AUTH",
+            AuthParameters={"USERNAME": backend.unique_name(), "SRP_A": "ab" * 64},
+        )
+    assert error_code(info.value) == "NotAuthorizedException"  # not UserNotFoundException
+    # A real token of that other client is refused by the API's authorizer (403) even though
+    # Cognito itself accepts it.
+    from pycognito import Cognito
+
+    cog = Cognito(
+        backend.user_pool_id,
+        other,
+        username=username,
+        user_pool_region=backend.region,
+        boto3_client_kwargs={"endpoint_url": backend.cognito_endpoint},
+    )
+    cog.pool_domain_url, cog.pool_jwk = None, backend.jwks()
+    cog.authenticate(password)
+    assert idp.get_user(AccessToken=cog.access_token)["Username"] == username
+    headers = {"Authorization": f"Bearer {cog.access_token}"}
+    assert api.get("/getUser", headers=headers).status_code == 403
