@@ -1,0 +1,172 @@
+"""The uploader and the remote merge without a server: a scripted API."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+import pytest
+from synckit import offline_records
+
+from handterm_tui.api.errors import BadRequest, ServerError, Unreachable
+from handterm_tui.auth.errors import SessionEnded
+from handterm_tui.core.records import Record
+from handterm_tui.sync.browse import Filter, LogIndex, Pager
+from handterm_tui.sync.remote import fetch_notes, fetch_records, short_key
+from handterm_tui.sync.uploader import MAX_DELAY, Uploader, backoff
+
+
+class FakeApi:
+    """Stores what it is sent; raises scripted errors for chosen keys."""
+
+    def __init__(self) -> None:
+        self.objects: dict[str, str] = {}
+        self.calls: list[str] = []
+        self.fail: dict[str, Exception] = {}
+        self.lock = threading.Lock()
+
+    def save_log(self, key: str, content: str, extension: str = "json") -> str:
+        with self.lock:
+            self.calls.append(key)
+        error = self.fail.get(key)
+        if error is not None:
+            raise error
+        with self.lock:
+            self.objects[f"{key}.{extension}"] = content
+        return "Log saved"
+
+    def list_log(self, log_domain: str, limit: int = 10) -> list[str]:
+        keys = sorted((k for k in self.objects if k.startswith(log_domain)), reverse=True)
+        return [f"user_data/u/logs/{k}" for k in keys[:limit]]
+
+    def get_log(self, key: str, limit: int = 10) -> list[str]:
+        return [v for k, v in sorted(self.objects.items()) if k.startswith(key)][:limit]
+
+
+def test_backoff_grows_is_jittered_and_capped() -> None:
+    assert backoff(0, rng=lambda: 1.0) == 2.0
+    assert backoff(3, rng=lambda: 1.0) == 16.0
+    assert backoff(3, rng=lambda: 0.0) == 8.0  # jitter: half to all of the step
+    assert backoff(50, rng=lambda: 1.0) == MAX_DELAY
+
+
+def test_an_item_leaves_only_after_the_server_confirmed(store: Any) -> None:
+    offline_records(store, 6, every_keys=3)  # 6 records, 2 keystroke logs
+    api = FakeApi()
+    bad = store.outbox.items(100)[1].key
+    api.fail[bad] = ServerError("boom", status=500)
+    report = Uploader(store, api, rng=lambda: 0.0).run(force=True)
+    assert (report.sent, report.failed, report.left) == (7, 1, 1)
+    (waiting,) = store.outbox.items(100)
+    assert waiting.key == bad and waiting.attempts == 1 and "boom" in (waiting.last_error or "")
+    # Backoff: a plain run does not retry it yet; `sync` (force) does.
+    del api.fail[bad]
+    assert Uploader(store, api).run().sent == 0
+    assert Uploader(store, api).run(force=True).sent == 1
+    assert store.outbox.count() == 0
+
+
+def test_content_is_the_structured_record_and_web_char_times(store: Any) -> None:
+    offline_records(store, 1, every_keys=1)
+    api = FakeApi()
+    Uploader(store, api).run(force=True)
+    record = json.loads(next(v for k, v in api.objects.items() if k.startswith("command_")))
+    assert record["line"] == "echo 0" and record["command"]["args"] == ["0"]
+    chars = json.loads(next(v for k, v in api.objects.items() if k.startswith("char-time_")))
+    assert [c["character"] for c in chars] == list("echo 0")
+
+
+def test_a_retry_overwrites_the_same_key(store: Any) -> None:
+    offline_records(store, 3, every_keys=100)
+    api = FakeApi()
+    Uploader(store, api).run(force=True)
+    keys_before = set(api.objects)
+    with store.db.transaction() as conn:  # as if the reply had been lost: queue them again
+        conn.execute(
+            "INSERT INTO outbox (key, extension, record_id, part, created_at) "
+            "SELECT remote_key, 'json', id, 'record', created_at FROM records"
+        )
+    Uploader(store, api).run(force=True)
+    assert set(api.objects) == keys_before
+    assert len(api.calls) == len(keys_before) + 3  # three records sent twice, one object each
+
+
+def test_session_over_stops_the_run_without_blaming_items(store: Any) -> None:
+    offline_records(store, 10, every_keys=100)
+    api = FakeApi()
+    api.fail = {i.key: SessionEnded() for i in store.outbox.items(100)[3:]}
+    report = Uploader(store, api, workers=1).run(force=True)
+    assert report.paused and "session" in report.paused
+    assert report.sent == 3 and report.left == 8
+    assert all(i.attempts == 0 for i in store.outbox.items(100))
+
+
+def test_no_answer_pauses_after_a_streak(store: Any) -> None:
+    offline_records(store, 50, every_keys=100)
+    api = FakeApi()
+    api.fail = {i.key: Unreachable("down") for i in store.outbox.items(100)}
+    report = Uploader(store, api, workers=1).run(force=True)
+    assert report.paused and "not answering" in report.paused
+    assert 3 <= report.failed <= 5 and len(api.calls) <= 5  # stopped, not 51 tries
+    assert report.left == 51
+
+
+def test_a_refused_item_does_not_stop_the_rest(store: Any) -> None:
+    offline_records(store, 5, every_keys=100)
+    api = FakeApi()
+    first = store.outbox.items(1)[0].key
+    api.fail[first] = BadRequest("Invalid key", status=400)
+    report = Uploader(store, api).run(force=True)
+    assert report.sent == 5 and report.failed == 1 and report.paused is None
+    assert "400: Invalid key" in report.summary()
+
+
+def test_progress_is_reported_for_each_item(store: Any) -> None:
+    offline_records(store, 30, every_keys=100)  # 30 records, 1 keystroke log
+    seen: list[tuple[int, int]] = []
+    Uploader(store, FakeApi()).run(force=True, progress=lambda p: seen.append((p.done, p.total)))
+    assert seen == [(n, 31) for n in range(1, 32)]
+
+
+def test_remote_records_merge_by_time_without_duplicates(store: Any) -> None:
+    offline_records(store, 4, every_keys=100)  # made here, uploaded below
+    api = FakeApi()
+    Uploader(store, api).run(force=True)
+    other = Record(line="ls elsewhere", name="ls", response="from the laptop")
+    other.created_at = other.created_at.replace(year=2020)
+    api.objects["command_2020-01-01T00:00:00.000Z.json"] = other.dumps()
+    api.objects["command_2020-01-02T00:00:00.000Z.json"] = "<div data-status=404>web html</div>"
+    report = fetch_records(api, store)
+    assert (report.listed, report.known, report.fetched) == (6, 4, 2)
+    assert fetch_records(api, store).fetched == 0  # a second fetch adds nothing
+    rows = [Pager(LogIndex(store)).row(i) for i in range(6)]
+    assert [r.where for r in rows if r] == ["synced"] * 4 + ["server"] * 2
+    found = Pager(LogIndex(store, Filter(query="laptop")))
+    assert found.total == 1 and found.row(0) is not None
+    assert LogIndex(store).record(found.row(0)).line == "ls elsewhere"  # type: ignore[arg-type,union-attr]
+
+
+def test_remote_notes_merge_by_key(store: Any) -> None:
+    store.notes.add("mine", created_ms=1_000)
+    api = FakeApi()
+    Uploader(store, api).run(force=True)
+    api.objects["wrt/2000.txt"] = "from the web"
+    assert fetch_notes(api, store).fetched == 1
+    assert fetch_notes(api, store).fetched == 0
+    assert [n.text for n in store.notes.recent(10)] == ["from the web", "mine"]
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        (
+            "user_data/u/logs/command_2026-01-01T00:00:00.000Z.json",
+            "command_2026-01-01T00:00:00.000Z",
+        ),
+        ("user_data/u/logs/wrt/1720632000000.txt", "wrt/1720632000000"),
+        ("command_2026-01-01T00:00:00.000Z", "command_2026-01-01T00:00:00.000Z"),
+    ],
+)
+def test_short_key(full: str, short: str) -> None:
+    assert short_key(full) == short
