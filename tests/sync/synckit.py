@@ -12,12 +12,12 @@ from typing import Any
 from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "auth"))
-from authkit import config_for  # noqa: E402  (the auth engineer's helper, reused)
+from authkit import config_for
 
-from handterm_tui.core.records import Record  # noqa: E402
-from handterm_tui.core.stats import Keystroke  # noqa: E402
+from handterm_tui.core.records import Record
+from handterm_tui.core.stats import Keystroke
 
-__all__ = ["config_for", "login", "offline_records", "server_keys", "expected_keys"]
+__all__ = ["config_for", "expected_keys", "login", "offline_records", "server_keys"]
 
 START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
