@@ -5,7 +5,6 @@ Pure data: the handlers that run a command live in ``handterm_tui.commands``.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
@@ -68,6 +67,8 @@ class Registry(Generic[H]):
         """The nearest known command name, if one is close enough."""
         if not name:
             return None
+        import difflib  # only a mistyped command pays for it
+
         lowered = name.lower()
         if lowered in self._by_name:
             return lowered
