@@ -25,9 +25,27 @@ from typing import Any
 from . import srp
 
 MOTO_VERSION = "5.2.5"
+
+
+class _CountingLock:
+    """A re-entrant lock that counts releases, so the snapshot writer can tell "something
+    touched the pool since I last looked" without re-serialising an idle pool twice a second."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self.generation = 0
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.generation += 1
+        self._lock.release()
+
+
 # One lock for every Cognito operation: moto's werkzeug threads and the API's event loop share
 # the backend, and moto's dicts are not safe to mutate from two threads at once.
-LOCK = threading.RLock()
+LOCK = _CountingLock()
 
 SIGNUP_CODE_HEADER = "x-moto-signup-confirmation-code"
 RESET_CODE_HEADER = "x-moto-forgot-password-confirmation-code"

@@ -209,6 +209,7 @@ class Persister:
     def __init__(self, p: Pool, path: Path, interval: float = 0.5) -> None:
         self._pool, self._path, self._interval = p, path, interval
         self._last = ""
+        self._seen = -1  # cognito.LOCK.generation at the last snapshot
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="pool-persister", daemon=True)
 
@@ -228,8 +229,11 @@ class Persister:
         self.flush()
         self._thread.start()
 
-    def flush(self) -> None:
+    def flush(self, force: bool = True) -> None:
+        if not force and cognito.LOCK.generation == self._seen:
+            return  # nobody touched the pool since the last snapshot
         with cognito.LOCK:
+            self._seen = cognito.LOCK.generation + 1  # our own release counts one
             text = json.dumps(snapshot(self._pool), sort_keys=True)
         if text != self._last:
             atomic_write(self._path, text.encode("utf-8"), mode=0o600)
@@ -238,7 +242,7 @@ class Persister:
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             try:
-                self.flush()
+                self.flush(force=False)
             except Exception as exc:  # keep serving; report and retry at the next tick
                 print(f"handterm-server: pool snapshot failed: {exc}", file=sys.stderr)
 
