@@ -106,8 +106,8 @@ class BackendProcess:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
-    def stop(self, timeout: float = 10.0) -> int | None:
-        """Stop gracefully (SIGTERM: the pool snapshot is flushed). Returns the exit code."""
+    def stop(self, timeout: float = 10.0, sig: int = signal.SIGTERM) -> int | None:
+        """Stop gracefully (SIGTERM or SIGINT: the pool snapshot is flushed); the exit code."""
         proc, self._proc = self._proc, None
         if self._http is not None:
             self._http.close()
@@ -115,7 +115,7 @@ class BackendProcess:
         if proc is None:
             return None
         if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
+            proc.send_signal(sig)
             try:
                 proc.wait(timeout)
             except subprocess.TimeoutExpired:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 import tomllib
 from pathlib import Path
@@ -117,7 +118,7 @@ def test_state_survives_restart_and_kill(tmp_path: Path) -> None:
         got = server.http.get("/getLog", headers=h, params={"key": "wrt"}).json()
         assert got == ["also kept", "kept"]
     finally:
-        server.stop()
+        assert server.stop() == 0  # SIGTERM is a clean stop
     assert (tmp_path / "cognito-pool.json").stat().st_mode & 0o077 == 0
     # A plain restart (no --port) comes back on the same ports, so the profile stays valid.
     with start_backend(tmp_path) as again:
@@ -166,6 +167,7 @@ def test_july2024_mode(tmp_path: Path) -> None:
         assert listed == {"body": [f"user_data/{raw['UserSub']}/logs/wrt/5.txt"]}
         for path in ("/signOut", "/confirm-signup", "/check-session", "/getFile", "/putFile"):
             assert api.post(path, json={}).status_code == 404, path
+        assert server.stop(sig=signal.SIGINT) == 0  # Ctrl+C is a clean stop
 
 
 def test_s3_storage_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
