@@ -199,9 +199,15 @@ def _run(
         cognito.SIGNUP_CODE_SECONDS = cognito.RESET_CODE_SECONDS = args.code_seconds
     settings = _settings(args)
     api_sock, moto = _listen(args, data_dir / "ports.json")
+    snapshot_file = poolstore.snapshot_path(data_dir, args.compat)
     pool = poolstore.create(settings)
-    persister = poolstore.Persister(pool, poolstore.snapshot_path(data_dir, args.compat))
-    persister.load()
+    persister = poolstore.Persister(pool, snapshot_file)
+    try:
+        persister.load()
+    except poolstore.SnapshotError as exc:
+        print(f"handterm-server: {exc}; starting with an empty pool", file=sys.stderr)
+        pool = poolstore.create(settings)  # a clean pool; the half-restored one is dropped
+        persister = poolstore.Persister(pool, snapshot_file)
     if demo:
         signin_name = poolstore.ensure_demo_user(pool, *demo)
         print(f"handterm-server: demo user {signin_name!r} is ready", file=sys.stderr)

@@ -203,6 +203,10 @@ def restore(p: Pool, data: dict[str, Any]) -> None:
         state.codes[(kind, pool.id, user)] = cognito.Code(code, expires)
 
 
+class SnapshotError(Exception):
+    """The pool snapshot exists but cannot be restored."""
+
+
 class Persister:
     """Writes the snapshot when it changed: every `interval` seconds and on close()."""
 
@@ -214,15 +218,20 @@ class Persister:
         self._thread = threading.Thread(target=self._run, name="pool-persister", daemon=True)
 
     def load(self) -> bool:
+        """Restore the pool from the snapshot; False when there is none yet."""
         try:
             data = json.loads(self._path.read_text(encoding="utf-8"))
+            with cognito.LOCK:
+                restore(self._pool, data)
         except FileNotFoundError:
             return False
-        except (OSError, ValueError) as exc:
-            print(f"handterm-server: ignoring unreadable pool snapshot: {exc}", file=sys.stderr)
-            return False
-        with cognito.LOCK:
-            restore(self._pool, data)
+        except Exception as exc:
+            # Keep the file for a human to look at; never overwrite users we failed to read.
+            aside = self._path.with_name(self._path.name + ".broken")
+            os.replace(self._path, aside)
+            raise SnapshotError(
+                f"could not restore the user pool ({exc!r}); moved to {aside}"
+            ) from exc
         return True
 
     def start(self) -> None:

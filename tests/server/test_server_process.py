@@ -208,3 +208,11 @@ def test_cli_arguments() -> None:
     assert server_main.main(["--write-profile", "bad name"]) == 2
     with pytest.raises(SystemExit):
         server_main.main(["--compat", "1999"])
+
+
+def test_a_broken_pool_snapshot_is_kept_aside(tmp_path: Path) -> None:
+    (tmp_path / "cognito-pool.json").write_text('{"version": 1, "pool_id": ')
+    with start_backend(tmp_path) as server:
+        assert server.new_user()  # a fresh pool works
+        assert "moved to" in server.log_tail()
+    assert (tmp_path / "cognito-pool.json.broken").read_text().startswith('{"version": 1')
