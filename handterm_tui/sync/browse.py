@@ -114,13 +114,16 @@ class LogIndex:
         return sql + (" WHERE " + " AND ".join(where) if where else ""), params
 
     def _local_page(self, before: int | None, limit: int) -> list[Row]:
+        key = "f.rowid" if self.filter.match else "r.id"
         sql, params = self._local_sql(
             "r.id, r.created_at, r.kind, r.line, r.status, coalesce(r.gross_wpm, r.web_wpm), "
             "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r.id)",
-            "r.id < ?" if before is not None else None,
+            f"{key} < ?" if before is not None else None,
             (before,),
         )
-        sql += " ORDER BY r.id DESC LIMIT ?"
+        # Ordering by the FTS rowid lets FTS5 walk its hits newest first and stop at the
+        # limit; ordering by r.id would sort every hit (25 ms vs 1 ms on 100k).
+        sql += f" ORDER BY {key} DESC LIMIT ?"
         params.append(limit)
         with self.store.db.reading() as conn:
             rows = conn.execute(sql, params).fetchall()
@@ -164,7 +167,12 @@ class LogIndex:
     def count(self) -> int:
         total = 0
         with self.store.db.reading() as conn:
-            sql, params = self._local_sql("count(*)")
+            match = self.filter.match
+            if match and not (self.filter.kind or self.filter.since or self.filter.until):
+                # The search alone: FTS5 counts its hits without touching the records.
+                sql, params = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?", [match]
+            else:
+                sql, params = self._local_sql("count(*)")
             total += int(conn.execute(sql, params).fetchone()[0])
             if self.filter.remote:
                 sql, params = self._remote_sql("count(*)")

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from handterm_tui.sync.browse import Filter, LogIndex, Pager, Row, parse_day, upload_state
 from handterm_tui.sync.detail import header_lines, keystroke_lines, record_text, slow_lines
@@ -37,6 +37,7 @@ DATES: tuple[tuple[str, str | None], ...] = (
 )
 REMOTE_LIMIT = 500  # newest server records fetched per refresh
 WIDE = 100  # columns from which list and detail sit side by side
+HELP = "Esc back · F2/k kind · F3/d dates · F4/r server · F5/c copy · F6/e export · / search"
 
 
 class RemoteFetched(Message):
@@ -58,6 +59,7 @@ class LogsScreen(Screen[None]):
     LogsScreen #logs-detail { height: 1fr; width: 1fr; border-top: solid $panel-lighten-2; padding: 0 1; }
     LogsScreen.-wide #logs-detail { border-left: solid $panel-lighten-2; }
     LogsScreen #logs-detail-text { height: auto; }
+    LogsScreen #logs-help { height: 1; padding: 0 1; background: $panel; }
     """
 
     BINDINGS = [
@@ -111,7 +113,9 @@ class LogsScreen(Screen[None]):
             yield LogList(id="logs-list")
             with VerticalScroll(id="logs-detail"):
                 yield Static(id="logs-detail-text", markup=False)
-        yield Footer()
+        # One line of keys, not a Footer: it is a widget per binding, and this screen must
+        # paint fast. F-keys work while typing; letters once the list has focus.
+        yield Static(HELP, id="logs-help", markup=False)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
