@@ -75,7 +75,7 @@ def test_game_while_typing_with_a_mistake(snap_compare: Any, make_app: Callable[
         pilot.app.open_screen("game", {"key": "fox"})
         await pilot.pause()
         clock.ms = feed(pilot.app.screen, "The quick brpwn")
-        await pilot.pause()
+        await pilot.pause(0.15)  # one 0.1 s clock tick (the clock is frozen: same figures)
 
     assert snap_compare(make_app(monotonic_ms=clock), run_before=run_before, terminal_size=size)
 
@@ -102,7 +102,7 @@ def test_game_without_colour(snap_compare: Any, make_app: Callable[..., Any],
         pilot.app.open_screen("game", {"key": "dad"})
         await pilot.pause()
         clock.ms = feed(pilot.app.screen, "a sad bad")
-        await pilot.pause()
+        await pilot.pause(0.15)
 
     assert snap_compare(make_app(monotonic_ms=clock), run_before=run_before, terminal_size=(80, 24))
 

@@ -106,20 +106,28 @@ class GameScreen(Screen[None]):
                     id="typed",
                 )
             yield GameView(lambda: guide_text(self.game), id="guide")
-            yield GameView(lambda: clock_text(self.game, self._clock_now(), self.target), id="clock")
+            yield GameView(
+                lambda: clock_text(self.game, self._clock_now(), self.target), id="clock"
+            )
         yield Static(id="result")
         yield Static(self._help(), id="game-help")
 
     def on_mount(self) -> None:
-        self.query_one(TypingArea).focus()
+        # Looked up once: a DOM query per keystroke would cost more than the redraw.
+        self._typing = self.query_one(TypingArea)
+        self._phrase_view = self.query_one("#phrase", GameView)
+        self._guide_view = self.query_one("#guide", GameView)
+        self._clock_view = self.query_one("#clock", GameView)
+        self._typing.focus()
         self._ticker = self.set_interval(TICK_S, self._tick, pause=True)
 
     def _title(self) -> Text:
         p = self.game.phrase
         out = Text()
         out.append(f"play {p.key}", style="bold")
-        out.append(f" · level {p.level} {phrases.LEVEL_NAMES.get(p.level, '')}"
-                   f" · target {self.target} WPM")
+        out.append(
+            f" · level {p.level} {phrases.LEVEL_NAMES.get(p.level, '')} · target {self.target} WPM"
+        )
         return out
 
     def _help(self) -> str:
@@ -138,31 +146,38 @@ class GameScreen(Screen[None]):
         return self._now
 
     _now = 0.0
+    _shown_errors = 0
 
     def _edited(self) -> None:
         game = self.game
         self._now = game.strokes[-1].at_ms if game.strokes else 0.0
-        self.query_one(TypingArea).redraw()
-        for view in self.query(GameView):
-            view.refresh()
+        self._typing.redraw()
+        self._phrase_view.refresh()
+        self._guide_view.refresh()
+        running = game.started_ms is not None and not game.done
         if self._ticker is not None:
-            if game.started_ms is not None and not game.done:
+            if running:
                 self._ticker.resume()
             else:
                 self._ticker.pause()
+        # While running, the 0.1 s tick redraws the clock line; a new error shows at once.
+        if not running or game.errors != self._shown_errors:
+            self._shown_errors = game.errors
+            self._clock_view.refresh()
         if game.done and self.result is None:
             self._finished()
 
     def _tick(self) -> None:
         self._now = self._clock()
-        self.query_one("#clock", GameView).refresh()
+        self._clock_view.refresh()
 
     def _enter(self) -> None:
         if self.result is not None:
             self.action_next()
         else:
-            self.notify("Enter does nothing while you play: finish the phrase, or Esc to leave.",
-                        timeout=2)
+            self.notify(
+                "Enter does nothing while you play: finish the phrase, or Esc to leave.", timeout=2
+            )
 
     def _key_after_result(self, event: events.Key) -> bool:
         if event.character in ("r", "R"):
@@ -186,8 +201,9 @@ class GameScreen(Screen[None]):
             # Seeded by the number of games: varied from game to game, yet repeatable
             # for the same history (snapshots and bug reports see the same choice).
             rng = random.Random(len(prog.points))
-            self.next_phrase = choose_next(self.catalogue.phrases, prog.achieved,
-                                           prog.key_means(), rng, current=result.key)
+            self.next_phrase = choose_next(
+                self.catalogue.phrases, prog.achieved, prog.key_means(), rng, current=result.key
+            )
         else:
             self.record = record
         panel = self.query_one("#result", Static)
