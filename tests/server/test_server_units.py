@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from handterm_tui.server import srp
-from handterm_tui.server.app import ApiError, _limit
 from handterm_tui.server.authorizer import bearer
+from handterm_tui.server.base import ApiError, parse_limit
 from handterm_tui.server.faults import Faults
 from handterm_tui.server.poolstore import _units
 from handterm_tui.server.storage import (
@@ -74,10 +74,15 @@ def test_disk_index_sees_files_and_new_writes(tmp_path: Path) -> None:
 
 
 def test_limit_parsing() -> None:
-    assert _limit(None) == 10 and _limit("3") == 3 and _limit(5000) == 1000 and _limit(0) == 0
+    assert (
+        parse_limit(None) == 10
+        and parse_limit("3") == 3
+        and parse_limit(5000) == 1000
+        and parse_limit(0) == 0
+    )
     for bad in ("x", "-1", -2, True, "2.5"):
         with pytest.raises(ApiError):
-            _limit(bad)
+            parse_limit(bad)
 
 
 def test_bearer_parsing() -> None:

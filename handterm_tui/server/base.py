@@ -1,0 +1,113 @@
+"""What every route shares: the request context, JSON replies, API errors, parsing helpers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .authorizer import Authorizer, Identity
+from .poolstore import Pool
+from .storage import Storage
+
+MAX_BODY = 6 * 1024 * 1024  # Lambda's synchronous payload limit
+MAX_LIMIT = 1000
+JULY2024 = "july2024"
+HIDDEN_ATTRIBUTES = {"custom:gh_token", "custom:gh_refresh_token"}  # L leaked these (section 9)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
+        super().__init__(status)
+        self.status, self.body, self.headers = status, body, headers
+
+
+def reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+@dataclass
+class Ctx:
+    request: Request
+    identity: Identity | None
+    body: bytes
+
+    @property
+    def user_id(self) -> str:
+        assert self.identity is not None
+        return self.identity.username
+
+    def json(self, *, empty_ok: bool = False) -> dict[str, Any]:
+        """The body as a JSON object; 400s for the cases the originals crashed on."""
+        if not self.body.strip():
+            if empty_ok:
+                return {}
+            raise ApiError(400, {"message": "Invalid request body"})
+        try:
+            data = json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, {"message": "Invalid JSON in request body"}) from None
+        if not isinstance(data, dict):
+            raise ApiError(400, {"message": "Invalid request body"})
+        return data
+
+
+Handler = Callable[[Ctx], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: frozenset[str]
+    handler: Handler
+    auth: bool
+
+
+def cognito_error(exc: Exception) -> tuple[str, str] | None:
+    """(Cognito error code, message) for a moto service error, else None."""
+    code = getattr(exc, "error_type", None)
+    if isinstance(code, str) and code:
+        return code, str(getattr(exc, "message", "") or code)
+    return None
+
+
+def first_str(data: dict[str, Any], *names: str) -> str | None:
+    for name in names:
+        value = data.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def parse_limit(value: Any, default: int = 10) -> int:
+    """`limit` as an integer in 0..1000 (the original sliced with the raw string)."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        raise ApiError(400, {"message": "limit must be an integer"})
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ApiError(400, {"message": "limit must be an integer"}) from None
+    if number < 0:
+        raise ApiError(400, {"message": "limit must not be negative"})
+    return min(number, MAX_LIMIT)
+
+
+class RouteBase:
+    """State the route mixins use; Api (app.py) fills it in."""
+
+    pool: Pool
+    storage: Storage
+    authorizer: Authorizer
+    compat: str | None
+
+    async def _io(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a storage call: inline on disk (fast, single writer), in a thread for S3."""
+        if self.storage.blocking:
+            return await run_in_threadpool(fn, *args)
+        return fn(*args)

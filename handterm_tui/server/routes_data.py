@@ -1,0 +1,143 @@
+"""User data, log and file routes (3.8-3.14): objects under user_data/{userId}/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from . import cognito
+from .base import (
+    HIDDEN_ATTRIBUTES,
+    JULY2024,
+    ApiError,
+    Ctx,
+    RouteBase,
+    parse_limit,
+    reply,
+)
+from .storage import (
+    KeyError_,
+    safe_user,
+    validate_extension,
+    validate_key,
+    validate_prefix,
+)
+
+
+class DataRoutes(RouteBase):
+    async def get_user(self, ctx: Ctx) -> Response:
+        if self.compat == JULY2024:
+            raw = await self._io(self.storage.get, ctx.user_id, "_index.md")
+            if raw is None:
+                return reply(404, {"message": "Profile does not exist yet"})
+            return reply(200, {"userId": ctx.user_id, "content": raw.decode("utf-8", "replace")})
+        with cognito.LOCK:
+            user = self.pool.pool.users.get(ctx.user_id)
+            attrs = dict(user.attribute_lookup) if user is not None else None
+        if attrs is None:
+            return reply(
+                404,
+                {
+                    "message": "User not found",
+                    "error": "User does not exist.",
+                    "details": {"errorType": "UserNotFoundException", "location": "getUser Lambda"},
+                },
+            )
+        shown = {k: str(v) for k, v in attrs.items() if k not in HIDDEN_ATTRIBUTES}
+        return reply(200, {"userId": ctx.user_id, "userAttributes": shown})
+
+    async def set_user(self, ctx: Ctx) -> Response:
+        profile = ctx.json().get("profile")
+        if not isinstance(profile, str):
+            return reply(400, {"message": "Missing profile"})
+        await self._io(self.storage.put, ctx.user_id, "_index.md", profile.encode("utf-8"))
+        return reply(200, {"message": "User data updated successfully"})
+
+    async def save_log(self, ctx: Ctx) -> Response:
+        data = ctx.json()
+        if data.get("key") in (None, ""):
+            return reply(400, {"message": "Missing key"})
+        content = data.get("content")
+        if not isinstance(content, str):
+            return reply(400, {"message": "Missing or invalid content"})
+        try:
+            key = validate_key(data.get("key"))
+            ext = validate_extension(data.get("extension") or "json")
+        except KeyError_ as exc:
+            return reply(400, {"message": str(exc)})
+        await self._put(ctx.user_id, f"logs/{key}.{ext}", content)
+        return reply(200, {"message": "Log saved"})
+
+    async def _put(self, user_id: str, rel: str, content: str) -> None:
+        try:
+            await self._io(self.storage.put, user_id, rel, content.encode("utf-8"))
+        except (NotADirectoryError, IsADirectoryError, FileExistsError):
+            raise ApiError(409, {"message": "Key conflicts with an existing object"}) from None
+
+    def _query_or_body(self, ctx: Ctx) -> dict[str, Any]:
+        merged: dict[str, Any] = {}
+        if ctx.request.method == "POST":
+            merged.update(ctx.json(empty_ok=True))
+        merged.update(ctx.request.query_params)
+        return merged
+
+    async def get_log(self, ctx: Ctx) -> Response:
+        params = self._query_or_body(ctx)
+        limit = parse_limit(params.get("limit"))
+        try:
+            prefix = validate_prefix(params.get("key"))
+        except KeyError_ as exc:
+            return reply(400, {"message": str(exc)})
+        keys = await self._io(self.storage.newest_logs, ctx.user_id, prefix, limit)
+        contents = []
+        for key in keys:
+            raw = await self._io(self.storage.get, ctx.user_id, f"logs/{key}")
+            if raw is not None:
+                contents.append(raw.decode("utf-8", "replace"))
+        return reply(200, contents)
+
+    async def list_log(self, ctx: Ctx) -> Response:
+        params = self._query_or_body(ctx)
+        limit = parse_limit(params.get("limit"))
+        try:
+            prefix = validate_prefix(params.get("logDomain"))
+        except KeyError_ as exc:
+            return reply(400, {"message": str(exc)})
+        keys = await self._io(self.storage.log_keys, ctx.user_id, prefix, max(limit, 1))
+        if not keys and self.compat != JULY2024:
+            return reply(404, {"message": "No logs found."})
+        base = f"user_data/{safe_user(ctx.user_id)}/logs/"
+        return reply(200, {"body": [base + k for k in keys[:limit]]})
+
+    async def get_file(self, ctx: Ctx) -> Response:
+        q = ctx.request.query_params
+        key, ext = q.get("key"), q.get("extension")
+        if not key or not ext:
+            return reply(400, {"message": "Missing key or extension parameter"})
+        try:
+            rel = f"{validate_key(key)}.{validate_extension(ext)}"
+        except KeyError_ as exc:
+            return reply(400, {"message": str(exc)})
+        raw = await self._io(self.storage.get, ctx.user_id, rel)
+        if raw is None:
+            return reply(404, {"message": "File not found"})
+        return reply(200, {"content": raw.decode("utf-8", "replace")})
+
+    async def put_file(self, ctx: Ctx) -> Response:
+        data = ctx.json()
+        key, ext = data.get("key"), data.get("extension")
+        path = ctx.request.query_params.get("path")
+        if not key and path and "." in path:  # the CH client's `?path=name.ext` shape
+            key, ext = path.rsplit(".", 1)
+        if not key:
+            return reply(404, {"message": "Key not found."})
+        content = data.get("content")
+        if not isinstance(content, str):
+            return reply(400, {"message": "Content not found."})
+        try:
+            rel = f"{validate_key(key)}.{validate_extension(ext or 'json')}"
+        except KeyError_ as exc:
+            return reply(400, {"message": str(exc)})
+        await self._put(ctx.user_id, rel, content)
+        return reply(200, {"message": f"File {key} saved"})
