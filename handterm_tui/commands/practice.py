@@ -77,18 +77,24 @@ def play(ctx: Context, cmd: ParsedCommand) -> Outcome:
         if phrase is None:
             near = difflib.get_close_matches(key, catalogue.keys(), n=1)
             hint = f" Did you mean `{near[0]}`?" if near else ""
-            return Outcome(f"No phrase named `{key}`.{hint} `ls` lists them."
-                           + _warnings(catalogue), status=NOT_FOUND)
+            return Outcome(
+                f"No phrase named `{key}`.{hint} `ls` lists them." + _warnings(catalogue),
+                status=NOT_FOUND,
+            )
     else:
         prog = load_progress(ctx)
         phrase = choose_next(catalogue.phrases, prog.achieved, prog.key_means())
         if phrase is None:
             return Outcome("There are no phrases to play." + _warnings(catalogue), status=NOT_FOUND)
     target = target_wpm(ctx)
-    text = (f"Type the phrase as fast as you can — {phrase.key}, level {phrase.level}, "
-            f"target {target} WPM:\n  {phrase.text}") + _warnings(catalogue)
+    text = (
+        f"Type the phrase as fast as you can — {phrase.key}, level {phrase.level}, "
+        f"target {target} WPM:\n  {phrase.text}"
+    ) + _warnings(catalogue)
     if not ctx.interactive:
-        return Outcome(text + f"\nThe game needs the terminal UI: run `handterm`, then `play {phrase.key}`.")
+        return Outcome(
+            text + f"\nThe game needs the terminal UI: run `handterm`, then `play {phrase.key}`."
+        )
     return Outcome(text, action=OpenScreen("game", {"key": phrase.key}))
 
 
@@ -107,8 +113,10 @@ def ls(ctx: Context, cmd: ParsedCommand) -> Outcome:
     catalogue = phrases.load()
     achieved = load_progress(ctx).achieved
     shown = [p for p in catalogue if not level or p.level == level]
-    lines = [f"Phrases: {sum(1 for p in shown if p.key in achieved)} of {len(shown)} achieved "
-             f"(✓). `play <key>` types one."]
+    lines = [
+        f"Phrases: {sum(1 for p in shown if p.key in achieved)} of {len(shown)} achieved "
+        f"(✓). `play <key>` types one."
+    ]
     for lvl in sorted({p.level for p in shown}):
         lines.append(f"Level {lvl}: {phrases.LEVEL_NAMES.get(lvl, '')}")
         for p in (p for p in shown if p.level == lvl):
@@ -139,8 +147,12 @@ def tut(ctx: Context, cmd: ParsedCommand) -> Outcome:
     return Outcome(text, action=OpenScreen("tutorial", {}))
 
 
-@command("stats", "Your WPM and accuracy over time, best phrases, slowest keys", "stats",
-         category="practice")
+@command(
+    "stats",
+    "Your WPM and accuracy over time, best phrases, slowest keys",
+    "stats",
+    category="practice",
+)
 def stats(ctx: Context, cmd: ParsedCommand) -> Outcome:
     prog = load_progress(ctx)
     text = progress.render_text(prog, target_wpm(ctx))

@@ -23,8 +23,7 @@ MIN_LEVEL, MAX_LEVEL = 1, 5
 MAX_TEXT = 300  # one screen line or two at 80 columns; longer is not a phrase
 _KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.=()+-]{0,31}$")
 USER_FILE_NAME = "phrases.toml"
-LEVEL_NAMES = {1: "home row", 2: "common words", 3: "pangrams", 4: "shell and code",
-               5: "sentences"}
+LEVEL_NAMES = {1: "home row", 2: "common words", 3: "pangrams", 4: "shell and code", 5: "sentences"}
 
 
 class PhraseFileError(ValueError):
@@ -88,11 +87,14 @@ def _check_entry(entry: Any, index: int, where: str) -> Phrase:
         raise PhraseFileError(where, f"{label}: text must be a non-empty string")
     text = text.strip()
     if len(text) > MAX_TEXT:
-        raise PhraseFileError(where, f"{label}: text is {len(text)} characters; the limit is {MAX_TEXT}")
+        raise PhraseFileError(
+            where, f"{label}: text is {len(text)} characters; the limit is {MAX_TEXT}"
+        )
     bad = next((c for c in text if not c.isprintable()), None)
     if bad is not None:
-        raise PhraseFileError(where, f"{label}: text must be one line of printable characters "
-                              f"(found {bad!r})")
+        raise PhraseFileError(
+            where, f"{label}: text must be one line of printable characters (found {bad!r})"
+        )
     return Phrase(key=key, level=level, text=text, source=where)
 
 
@@ -105,7 +107,9 @@ def parse_phrases(text: str, where: str) -> list[Phrase]:
     entries = data.get("phrase", [])
     if set(data) - {"phrase"}:
         extra = ", ".join(sorted(set(data) - {"phrase"}))
-        raise PhraseFileError(where, f"unknown top-level key(s): {extra} (expected [[phrase]] tables)")
+        raise PhraseFileError(
+            where, f"unknown top-level key(s): {extra} (expected [[phrase]] tables)"
+        )
     if not isinstance(entries, list):
         raise PhraseFileError(where, "`phrase` must be an array of tables ([[phrase]])")
     out: list[Phrase] = []
@@ -145,8 +149,10 @@ def _load_cached(path: str, mtime_ns: int, size: int) -> Catalogue:
     except PhraseFileError as exc:
         return Catalogue(builtin(), problems=(f"{exc} — using the built-in phrases only.",))
     except (OSError, UnicodeDecodeError) as exc:
-        return Catalogue(builtin(), problems=(f"{path}: cannot read it ({exc}) — "
-                                              "using the built-in phrases only.",))
+        return Catalogue(
+            builtin(),
+            problems=(f"{path}: cannot read it ({exc}) — using the built-in phrases only.",),
+        )
     return Catalogue(merge(builtin(), extra))
 
 

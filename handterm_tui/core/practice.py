@@ -193,7 +193,9 @@ class Game:
         out: list[Keystroke] = []
         previous: float | None = None
         for stroke in self.strokes:
-            out.append(Keystroke(stroke.char, None if previous is None else stroke.at_ms - previous))
+            out.append(
+                Keystroke(stroke.char, None if previous is None else stroke.at_ms - previous)
+            )
             previous = stroke.at_ms
         return out
 
@@ -271,8 +273,10 @@ def result_lines(result: GameResult, target_wpm: int) -> list[str]:
     ]
     slow = result.slowest(3)
     if slow:
-        lines.append("Slowest    " + "  ".join(
-            f"{display_char(k.char)} {k.mean_ms or 0:.0f}ms" for k in slow))
+        lines.append(
+            "Slowest    "
+            + "  ".join(f"{display_char(k.char)} {k.mean_ms or 0:.0f}ms" for k in slow)
+        )
     if result.achieved(target_wpm):
         lines.append(f"Achieved: {_fmt(result.net_wpm)} WPM ≥ target {target_wpm}.")
     else:

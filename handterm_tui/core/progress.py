@@ -98,7 +98,9 @@ def _better(a: float | None, b: float | None) -> bool:
 
 def from_records(records: Iterable[Record]) -> Progress:
     """Aggregate game records (any order; non-game records are ignored)."""
-    games = sorted((r for r in records if r.kind == "game"), key=lambda r: (r.created_at, r.id or 0))
+    games = sorted(
+        (r for r in records if r.kind == "game"), key=lambda r: (r.created_at, r.id or 0)
+    )
     points = [game_point(r) for r in games]
     best: dict[str, PhraseBest] = {}
     for p in points:
@@ -161,14 +163,18 @@ def chart_lines(progress: Progress, width: int) -> list[str]:
     lines = [f"Net WPM, last {len(shown)} game{'s' if len(shown) != 1 else ''} (oldest → newest)"]
     if real:
         lines.append("  " + sparkline(nets, spark_w))
-        lines.append(f"  latest {_f(real[-1])}  best {_f(max(real))}  "
-                     f"mean {_f(sum(real) / len(real))}  range {_f(min(real))}–{_f(max(real))}")
+        lines.append(
+            f"  latest {_f(real[-1])}  best {_f(max(real))}  "
+            f"mean {_f(sum(real) / len(real))}  range {_f(min(real))}–{_f(max(real))}"
+        )
     real_acc = [v for v in accs if v is not None]
     if real_acc:
         lines.append("Accuracy")
         lines.append("  " + sparkline(accs, spark_w))
-        lines.append(f"  latest {_f(real_acc[-1], '%')}  mean {_f(sum(real_acc) / len(real_acc), '%')}"
-                     f"  lowest {_f(min(real_acc), '%')}")
+        lines.append(
+            f"  latest {_f(real_acc[-1], '%')}  mean {_f(sum(real_acc) / len(real_acc), '%')}"
+            f"  lowest {_f(min(real_acc), '%')}"
+        )
     return lines
 
 
@@ -176,8 +182,10 @@ def best_lines(progress: Progress, rows: int | None = None) -> list[str]:
     lines = ["Best per phrase    net  gross   acc  plays  (✓ achieved)"]
     for b in progress.best[:rows]:
         mark = "✓" if b.achieved else " "
-        lines.append(f"  {mark} {b.key[:14]:<14} {_f(b.net_wpm):>4} {_f(b.gross_wpm):>6} "
-                     f"{_f(b.accuracy, '%'):>5} {b.plays:>6}")
+        lines.append(
+            f"  {mark} {b.key[:14]:<14} {_f(b.net_wpm):>4} {_f(b.gross_wpm):>6} "
+            f"{_f(b.accuracy, '%'):>5} {b.plays:>6}"
+        )
     return lines
 
 
@@ -190,8 +198,10 @@ def slow_lines(progress: Progress, rows: int = 10, bar_width: int = 20) -> list[
     for k in slow:
         mean = k.total_ms / k.count
         missed = f"  {k.errors} missed" if k.errors else ""
-        lines.append(f"  {display_char(k.char):<5} {mean:>5.0f} ms  {bar(mean, top, bar_width):<{bar_width}}"
-                     f"  ×{k.count}{missed}")
+        lines.append(
+            f"  {display_char(k.char):<5} {mean:>5.0f} ms  {bar(mean, top, bar_width):<{bar_width}}"
+            f"  ×{k.count}{missed}"
+        )
     return lines
 
 
@@ -199,7 +209,9 @@ def render_text(progress: Progress, target_wpm: int, width: int = 80) -> str:
     if not progress.points:
         return "No games yet. `play` starts one; `tut` is the tutorial."
     plays = len(progress.points)
-    head = (f"{plays} game{'s' if plays != 1 else ''} played, {len(progress.achieved)} "
-            f"phrase{'s' if len(progress.achieved) != 1 else ''} achieved (target {target_wpm} WPM)")
+    head = (
+        f"{plays} game{'s' if plays != 1 else ''} played, {len(progress.achieved)} "
+        f"phrase{'s' if len(progress.achieved) != 1 else ''} achieved (target {target_wpm} WPM)"
+    )
     sections = [[head], chart_lines(progress, width), best_lines(progress), slow_lines(progress)]
     return "\n\n".join("\n".join(s) for s in sections if s)

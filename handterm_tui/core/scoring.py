@@ -64,8 +64,12 @@ class KeyStat:
         return self.total_ms / self.count if self.count else None
 
     def plus(self, other: KeyStat) -> KeyStat:
-        return KeyStat(self.char, self.count + other.count, self.total_ms + other.total_ms,
-                       self.errors + other.errors)
+        return KeyStat(
+            self.char,
+            self.count + other.count,
+            self.total_ms + other.total_ms,
+            self.errors + other.errors,
+        )
 
     def to_json(self) -> list[float | int]:
         return [self.count, round(self.total_ms, 3), self.errors]

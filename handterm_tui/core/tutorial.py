@@ -111,8 +111,10 @@ class Tutorial:
         step = self.current
         total = len(self.steps)
         if step is None:
-            return f"Tutorial complete ({total}/{total}). `tut --reset` starts it again; " \
-                   "`play` starts the game."
+            return (
+                f"Tutorial complete ({total}/{total}). `tut --reset` starts it again; "
+                "`play` starts the game."
+            )
         target = step.text or "(just Enter)"
         return (
             f"Tutorial step {self.position}/{total}: {step.title}\n{step.hint}\n"

@@ -141,8 +141,14 @@ def test_set_text_is_the_same_as_the_keystrokes(first: str, second: str) -> None
     assert by_text.typed == (second if not by_text.done else by_text.typed)
     if not by_text.done:
         assert by_text.correct_prefix == len(
-            next((second[:i] for i in range(len(second), -1, -1)
-                  if PHRASE.text.startswith(second[:i])), "")
+            next(
+                (
+                    second[:i]
+                    for i in range(len(second), -1, -1)
+                    if PHRASE.text.startswith(second[:i])
+                ),
+                "",
+            )
         )
 
 

@@ -72,7 +72,9 @@ async def test_playing_a_phrase_stores_an_honest_result(make_app: Callable[..., 
     assert extra["achieved"] is True and extra["target"] == 25
 
 
-async def test_enter_moves_on_to_the_next_phrase_and_esc_leaves(make_app: Callable[..., Any]) -> None:
+async def test_enter_moves_on_to_the_next_phrase_and_esc_leaves(
+    make_app: Callable[..., Any],
+) -> None:
     clock = StepClock()
     app = make_app(monotonic_ms=clock)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -104,8 +106,9 @@ async def test_ctrl_c_leaves_without_a_result(make_app: Callable[..., Any]) -> N
     assert open_store().records.count(kind="game") == 0
 
 
-async def test_mistakes_are_marked_without_colour(make_app: Callable[..., Any],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_mistakes_are_marked_without_colour(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(monotonic_ms=StepClock())
     async with app.run_test(size=(80, 24)) as pilot:
@@ -113,5 +116,5 @@ async def test_mistakes_are_marked_without_colour(make_app: Callable[..., Any],
         await pilot.press("a", "space", "x")
         typed = app.screen.query_one(TypingArea).render()
         wrong = [s for s in typed.spans if s.style and "reverse" in str(s.style)]
-        assert len(wrong) == 1 and typed.plain[wrong[0].start:wrong[0].end] == "x"
+        assert len(wrong) == 1 and typed.plain[wrong[0].start : wrong[0].end] == "x"
         assert "underline" in str(wrong[0].style)

@@ -21,8 +21,11 @@ def test_builtin_catalogue_has_every_kind_of_phrase_with_unique_keys() -> None:
 
 def test_user_file_adds_and_replaces_phrases(tmp_path: Path) -> None:
     f = tmp_path / "phrases.toml"
-    f.write_text('[[phrase]]\nkey = "mine"\nlevel = 2\ntext = "my own words"\n'
-                 '[[phrase]]\nkey = "dad"\nlevel = 1\ntext = "dad"\n', encoding="utf-8")
+    f.write_text(
+        '[[phrase]]\nkey = "mine"\nlevel = 2\ntext = "my own words"\n'
+        '[[phrase]]\nkey = "dad"\nlevel = 1\ntext = "dad"\n',
+        encoding="utf-8",
+    )
     cat = phrases.load(f)
     assert cat.problems == ()
     assert cat.get("mine") is not None and cat.get("mine").text == "my own words"  # type: ignore[union-attr]
@@ -34,7 +37,8 @@ def test_user_file_adds_and_replaces_phrases(tmp_path: Path) -> None:
 def test_user_file_in_the_config_dir_is_read_by_default(handterm_home: Path) -> None:
     (handterm_home / "config").mkdir()
     (handterm_home / "config" / "phrases.toml").write_text(
-        '[[phrase]]\nkey = "cfg"\ntext = "from config"\n', encoding="utf-8")
+        '[[phrase]]\nkey = "cfg"\ntext = "from config"\n', encoding="utf-8"
+    )
     assert phrases.load().get("cfg") is not None
 
 

@@ -67,8 +67,9 @@ def seed_games() -> None:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=ids)
-def test_game_while_typing_with_a_mistake(snap_compare: Any, make_app: Callable[..., Any],
-                                          size: tuple[int, int]) -> None:
+def test_game_while_typing_with_a_mistake(
+    snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]
+) -> None:
     clock = Frozen(0.0)
 
     async def run_before(pilot: Any) -> None:
@@ -81,7 +82,9 @@ def test_game_while_typing_with_a_mistake(snap_compare: Any, make_app: Callable[
 
 
 @pytest.mark.parametrize("size", SIZES, ids=ids)
-def test_game_result(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+def test_game_result(
+    snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]
+) -> None:
     clock = Frozen(0.0)
 
     async def run_before(pilot: Any) -> None:
@@ -93,8 +96,9 @@ def test_game_result(snap_compare: Any, make_app: Callable[..., Any], size: tupl
     assert snap_compare(make_app(monotonic_ms=clock), run_before=run_before, terminal_size=size)
 
 
-def test_game_without_colour(snap_compare: Any, make_app: Callable[..., Any],
-                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_game_without_colour(
+    snap_compare: Any, make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     clock = Frozen(0.0)
 
@@ -119,7 +123,9 @@ def test_stats(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int,
 
 
 @pytest.mark.parametrize("size", SIZES, ids=ids)
-def test_tutorial_step(snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]) -> None:
+def test_tutorial_step(
+    snap_compare: Any, make_app: Callable[..., Any], size: tuple[int, int]
+) -> None:
     store = open_store()
     store.kv.set(PROGRESS_KEY, ["enter", "fdsa", "jkl;", "1234"])
     store.close()

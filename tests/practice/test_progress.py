@@ -57,9 +57,14 @@ def test_slowest_keys_over_all_games_with_mean_time() -> None:
 
 
 def test_records_without_key_stats_fall_back_to_keystrokes() -> None:
-    old = Record(line="play x", name="play", args=["x"], kind="game",
-                 keystrokes=[Keystroke("x", None), Keystroke("y", 250.0)],
-                 extra={"phrase": "x"})
+    old = Record(
+        line="play x",
+        name="play",
+        args=["x"],
+        kind="game",
+        keystrokes=[Keystroke("x", None), Keystroke("y", 250.0)],
+        extra={"phrase": "x"},
+    )
     prog = progress.from_records([old])
     assert prog.keys["y"].count == 1 and prog.keys["y"].total_ms == 250.0
     assert prog.points[0].net_wpm == old.gross_wpm  # no net stored: the gross figure

@@ -40,8 +40,9 @@ class TutorialScreen(Screen[None]):
         yield Static(id="tut-chords")
         yield Input(placeholder="type here, then Enter", id="tut-input")
         yield Static(id="tut-feedback")
-        yield Static("Enter checks the line (it is never run as a command) · Esc: back",
-                     id="tut-help")
+        yield Static(
+            "Enter checks the line (it is never run as a command) · Esc: back", id="tut-help"
+        )
 
     def on_mount(self) -> None:
         field = self.query_one(Input)
@@ -58,7 +59,8 @@ class TutorialScreen(Screen[None]):
             title.update(f"Tutorial · complete ({total}/{total})")
             self.query_one("#tut-step", Static).update(
                 "You finished the tutorial. `play` starts the phrases game; "
-                "`tut --reset` starts the tutorial again.")
+                "`tut --reset` starts the tutorial again."
+            )
             self.query_one("#tut-chords", Static).update("")
             self.query_one(Input).display = False
             self.query_one("#tut-help", Static).update("Enter or Esc: back to the prompt")
@@ -89,8 +91,9 @@ class TutorialScreen(Screen[None]):
             self._show_step()
         else:
             want = step.text or "an empty line"
-            feedback.update(Text(f"✗ Not quite ({event.value!r}): type {want}, then Enter.",
-                                 style="bold"))
+            feedback.update(
+                Text(f"✗ Not quite ({event.value!r}): type {want}, then Enter.", style="bold")
+            )
             event.input.value = ""
 
     def on_key(self, event: Any) -> None:
