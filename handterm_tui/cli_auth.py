@@ -184,7 +184,8 @@ def describe_status(status: SessionStatus, now: float | None = None) -> list[str
         lines.append(f"Refresh token issued:   {_when(status.refresh_issued_at, now)}")
         lines.append(
             f"Refresh token expected to expire: {_when(status.refresh_expected_expiry, now)} "
-            f"(validity {status.refresh_validity_days} days, per the profile)"
+            f"(validity {status.refresh_validity_days} "
+            f"day{'' if status.refresh_validity_days == 1 else 's'}, per the profile)"
         )
     if status.store_note:
         lines.append(status.store_note)
