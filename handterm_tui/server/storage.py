@@ -140,11 +140,11 @@ class DiskStorage:
         self.description = f"disk:{root}"
         self._tmp = root / ".tmp"
         self._indexes: dict[str, _Index] = {}
-        self._cache: dict[Path, bytes] = {}
+        self._cache: dict[tuple[str, str], bytes] = {}  # (user, rel): cheaper than a Path
         self._cached = 0
         self._lock = threading.Lock()
 
-    def _remember(self, path: Path, data: bytes | None) -> None:
+    def _remember(self, path: tuple[str, str], data: bytes | None) -> None:
         with self._lock:
             old = self._cache.pop(path, None)
             self._cached -= len(old) if old is not None else 0
@@ -176,23 +176,21 @@ class DiskStorage:
         return index
 
     def put(self, user_id: str, rel: str, data: bytes) -> None:
-        path = self._path(user_id, rel)
-        atomic_write(path, data, tmp_dir=self._tmp)
-        self._remember(path, data)
+        atomic_write(self._path(user_id, rel), data, tmp_dir=self._tmp)
+        self._remember((user_id, rel), data)
         if rel.startswith("logs/"):
             with self._lock:
                 self._index(user_id).add(rel[5:])
 
     def get(self, user_id: str, rel: str) -> bytes | None:
-        path = self._path(user_id, rel)
-        data = self._cache.get(path)
+        data = self._cache.get((user_id, rel))
         if data is not None:
             return data
         try:
-            data = path.read_bytes()
+            data = self._path(user_id, rel).read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
-        self._remember(path, data)
+        self._remember((user_id, rel), data)
         return data
 
     def log_keys(self, user_id: str, prefix: str, limit: int) -> list[str]:
