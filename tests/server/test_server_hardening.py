@@ -244,3 +244,19 @@ def test_client_settings_are_enforced(backend, backend_user, idp, api) -> None:
     assert idp.get_user(AccessToken=cog.access_token)["Username"] == username
     headers = {"Authorization": f"Bearer {cog.access_token}"}
     assert api.get("/getUser", headers=headers).status_code == 403
+
+
+def test_pycognito_password_change_and_resend(backend, backend_user) -> None:
+    username, password, _ = backend_user
+    cog = backend.cognito(username)
+    cog.authenticate(password)
+    assert cog.check_token(renew=True) is False  # not expired: nothing to do
+    with pytest.raises(ClientError) as info:
+        cog.change_password("Wrong-pass1!", "Newer-pass1!")
+    assert error_code(info.value) == "NotAuthorizedException"
+    cog.change_password(password, "Newer-pass1!")
+    backend.cognito(username).authenticate("Newer-pass1!")
+    pending, _, _ = backend.new_user(confirmed=False)
+    before = len(backend.codes(pending, "signup"))
+    backend.cognito(pending).resend_confirmation_code(pending)
+    assert len(backend.codes(pending, "signup")) == before + 1
