@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import srp
@@ -105,6 +105,7 @@ class HardeningState:
     srp: dict[str, tuple[float, srp.SrpChallenge]]  # secret block -> challenge
     auto_confirm: set[str]  # pool ids whose sign-ups confirm at once (J's pre-sign-up trigger)
     code_sink: Callable[[str, str, str], None]
+    session_seen: dict[str, float] = field(default_factory=dict)  # moto auth session -> seen
 
 
 def _log_code(kind: str, username: str, code: str) -> None:
@@ -674,3 +675,11 @@ def prune(backend: Any) -> None:
     for key, code in list(STATE.codes.items()):
         if code.expires < now:
             STATE.codes.pop(key, None)
+    # moto keeps an auth session for every password sign-in and never drops it.
+    seen = STATE.session_seen
+    for session in list(backend.sessions):
+        first = seen.setdefault(session, now)
+        if first + SRP_SECONDS < now:
+            backend.sessions.pop(session, None)
+    for session in [s for s in seen if s not in backend.sessions]:
+        seen.pop(session, None)
