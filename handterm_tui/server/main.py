@@ -231,7 +231,12 @@ def _run(
     if args.write_profile:
         where = _write_profile(args.write_profile, ready, settings.refresh_seconds)
         print(f"handterm-server: wrote profile {args.write_profile!r} to {where}", file=sys.stderr)
-    print(f"handterm-server: storage {storage.description}", file=sys.stderr)
+    scope = "loopback only" if _is_loopback(args.host) else f"reachable on {args.host}"
+    print(
+        f"handterm-server: API {ready['api_url']}, Cognito {cognito_url} ({scope}); "
+        f"storage {storage.description}",
+        file=sys.stderr,
+    )
     try:
         asyncio.run(_serve(api, api_sock, ready))
     finally:
