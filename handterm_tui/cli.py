@@ -98,6 +98,9 @@ def setup_logging() -> None:
     root.setLevel(logging.INFO)
     root.addHandler(handler)
     root.propagate = False
+    # botocore logs request parameters (passwords included) at DEBUG: never let it.
+    for noisy in ("botocore", "boto3", "urllib3", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def run_tui(config: Config) -> int:

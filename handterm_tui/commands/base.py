@@ -98,6 +98,8 @@ class Context:
     clock: Callable[[], datetime] = utc_now
     # Set by the UI so commands can say which keys to press.
     front_end: str = "tui"
+    # Where a long command reports progress (thread-safe; the TUI puts it on the status bar).
+    progress: Callable[[str], None] | None = None
 
     @property
     def username(self) -> str | None:

@@ -154,12 +154,14 @@ def show(ctx: Context, cmd: ParsedCommand) -> Outcome:
     page = ctx.store.records.page(kind="game", limit=10_000)
     for record in page.records:
         key = str(record.extra.get("phrase", ""))
-        if record.extra.get("achieved") and record.gross_wpm is not None and key:
-            best[key] = max(best.get(key, 0.0), record.gross_wpm)
+        # Achievements are judged on net WPM; older records may only have gross.
+        wpm = record.extra.get("net_wpm", record.gross_wpm)
+        if record.extra.get("achieved") and isinstance(wpm, int | float) and key:
+            best[key] = max(best.get(key, 0.0), float(wpm))
     if not best:
         return Outcome("No achievements yet. Beat your target WPM in `play` to earn one.")
     lines = [f"{wpm:>4.0f} WPM  {key}" for key, wpm in sorted(best.items(), key=lambda kv: -kv[1])]
-    return Outcome("Achievements (best WPM per phrase):\n" + "\n".join(lines))
+    return Outcome("Achievements (best net WPM per phrase):\n" + "\n".join(lines))
 
 
 @command("profile", "Show the API profile in use", "profile")

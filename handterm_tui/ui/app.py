@@ -28,12 +28,19 @@ class SessionChanged(Message):
     """The session manager reported a change (posted from whichever thread saw it)."""
 
 
+class Progress(Message):
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__()
+
+
 class HandtermApp(App[int]):
     CSS_PATH = "handterm.tcss"
     TITLE = "handterm"
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
+        Binding("ctrl+l,f9", "logs", "Log history", id="logs"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
 
@@ -48,7 +55,13 @@ class HandtermApp(App[int]):
         cursor_blink: bool = True,
     ) -> None:
         super().__init__()
-        self.ctx = Context(config=config, store=store, services=services or Services(), clock=clock)
+        self.ctx = Context(
+            config=config,
+            store=store,
+            services=services or Services(),
+            clock=clock,
+            progress=self._progress,
+        )
         self.runner = Runner(self.ctx)
         self._monotonic_ms = monotonic_ms or (lambda: time.monotonic() * 1000.0)
         self.cursor_blink = cursor_blink
@@ -142,6 +155,18 @@ class HandtermApp(App[int]):
     def run_command(self, line: str) -> None:
         """Run a command line as if typed (palette, F1)."""
         self.terminal.run_line(line)
+
+    def _progress(self, text: str) -> None:
+        """Progress from a command running in a worker thread, shown on the status bar."""
+        self.post_message(Progress(text))
+
+    def on_progress(self, message: Progress) -> None:
+        with contextlib.suppress(LookupError):
+            self.terminal.show_progress(message.text)
+
+    def action_logs(self) -> None:
+        if self.screen is self.terminal:
+            self.run_command("logs")
 
     def action_help(self) -> None:
         if self.screen is not self.terminal:

@@ -131,6 +131,11 @@ class TerminalScreen(Screen[None]):
         self._busy = what is not None
         self.query_one(StatusBar).busy = what or ""
 
+    def show_progress(self, text: str) -> None:
+        """A running command's progress line (e.g. an upload bar) on the status bar."""
+        if self._busy:
+            self.query_one(StatusBar).busy = text
+
     def _show(self, run: Run) -> None:
         self._set_busy(None)
         action = run.outcome.action
