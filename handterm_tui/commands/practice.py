@@ -6,8 +6,8 @@ action for the game, tutorial or stats screen.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from handterm_tui.commands.base import (
     Context,
@@ -18,11 +18,13 @@ from handterm_tui.commands.base import (
     usage_error,
 )
 from handterm_tui.commands.builtin import target_wpm
-from handterm_tui.core import phrases, progress
 from handterm_tui.core.parser import ParsedCommand
-from handterm_tui.core.practice import choose_next
 from handterm_tui.core.records import NOT_FOUND, Record
-from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
+
+if TYPE_CHECKING:
+    from handterm_tui.core import phrases, progress
+
+# The game's modules (and the phrase catalogue's TOML) load on first use, not at start-up.
 
 MAX_GAMES = 5000  # enough history for stats; older games still count in `show`
 PLAY_USAGE = "play [key]"
@@ -41,6 +43,8 @@ A result at or above `target` WPM (net) is an achievement; `show` lists them."""
 
 
 def _phrase_keys(args: tuple[str, ...], partial: str) -> Iterable[str]:
+    from handterm_tui.core import phrases
+
     if args:
         return []
     return phrases.load().keys()
@@ -51,6 +55,8 @@ def game_records(ctx: Context, limit: int = MAX_GAMES) -> list[Record]:
 
 
 def load_progress(ctx: Context) -> progress.Progress:
+    from handterm_tui.core import progress
+
     return progress.from_records(game_records(ctx))
 
 
@@ -68,6 +74,11 @@ def _warnings(catalogue: phrases.Catalogue) -> str:
     details=FORMULAS,
 )
 def play(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    import difflib
+
+    from handterm_tui.core import phrases
+    from handterm_tui.core.practice import choose_next
+
     catalogue = phrases.load()
     if len(cmd.args) > 1:
         return usage_error(PLAY_USAGE, "play takes one phrase key (`ls` lists them).")
@@ -106,6 +117,8 @@ def play(ctx: Context, cmd: ParsedCommand) -> Outcome:
     category="practice",
 )
 def ls(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    from handterm_tui.core import phrases
+
     try:
         level = int_switch(cmd, "level", 0, low=phrases.MIN_LEVEL, high=phrases.MAX_LEVEL)
     except ValueError as exc:
@@ -134,6 +147,8 @@ def ls(ctx: Context, cmd: ParsedCommand) -> Outcome:
     category="practice",
 )
 def tut(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
+
     if cmd.args:
         return usage_error("tut [--reset]", "tut takes no arguments.")
     if cmd.switches.get("reset"):
@@ -154,6 +169,8 @@ def tut(ctx: Context, cmd: ParsedCommand) -> Outcome:
     category="practice",
 )
 def stats(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    from handterm_tui.core import progress
+
     prog = load_progress(ctx)
     text = progress.render_text(prog, target_wpm(ctx))
     if not ctx.interactive or not prog.points:

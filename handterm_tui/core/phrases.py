@@ -13,7 +13,6 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -125,7 +124,7 @@ def parse_phrases(text: str, where: str) -> list[Phrase]:
 
 @cache
 def builtin() -> tuple[Phrase, ...]:
-    text = resources.files("handterm_tui.core").joinpath("data/phrases.toml").read_text("utf-8")
+    text = (Path(__file__).parent / "data" / "phrases.toml").read_text("utf-8")
     return tuple(parse_phrases(text, "built-in"))
 
 
