@@ -8,6 +8,7 @@ moto directly, so what tests see is what a client sees.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import itertools
 import json
@@ -30,6 +31,15 @@ PASSWORD = "Passw0rd!x"  # satisfies the pool policy (upper, lower, digit, symbo
 READY_TIMEOUT = 20.0
 _CODE_RE = re.compile(r"^handterm-server: (\w+) code for (.+): (\d+)$")
 _counter = itertools.count()
+_LIVE: set[subprocess.Popen[str]] = set()
+
+
+@atexit.register
+def _kill_leftovers() -> None:
+    """Never leave a server behind when the test process ends (e.g. a failed assertion)."""
+    for proc in list(_LIVE):
+        if proc.poll() is None:
+            proc.kill()
 
 
 class BackendError(RuntimeError):
@@ -80,6 +90,7 @@ class BackendProcess:
                 env=env,
             )
         self._proc = proc
+        _LIVE.add(proc)
         lines: queue.Queue[str] = queue.Queue()
         assert proc.stdout is not None
         out = proc.stdout
@@ -114,6 +125,7 @@ class BackendProcess:
             self._http = None
         if proc is None:
             return None
+        _LIVE.discard(proc)
         if proc.poll() is None:
             proc.send_signal(sig)
             try:

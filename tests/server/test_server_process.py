@@ -61,18 +61,18 @@ def test_state_survives_restart_and_kill(tmp_path: Path) -> None:
     started = time.monotonic()
     server = start_backend(tmp_path, write_profile="local", refresh_days=7)
     starts.append(time.monotonic() - started)
-    config = tomllib.loads(paths.config_file().read_text())
-    assert config["default_profile"] == "local"
-    assert config["profiles"]["local"] == {
-        "api_url": server.api_url,
-        "region": "us-east-1",
-        "user_pool_id": server.user_pool_id,
-        "client_id": server.client_id,
-        "cognito_endpoint": server.cognito_endpoint,
-        "auth": "cognito",
-        "refresh_token_validity_days": 7,
-    }
     try:
+        config = tomllib.loads(paths.config_file().read_text())
+        assert config["default_profile"] == "local"
+        assert config["profiles"]["local"] == {
+            "api_url": server.api_url,
+            "region": "us-east-1",
+            "user_pool_id": server.user_pool_id,
+            "client_id": server.client_id,
+            "cognito_endpoint": server.cognito_endpoint,
+            "auth": "cognito",
+            "refresh_token_validity_days": 7,
+        }
         ids = (server.api_url, server.cognito_endpoint, server.user_pool_id, server.client_id)
         username, password, _ = server.new_user()
         tokens = server.sign_in(username, password)
