@@ -3,25 +3,36 @@
 Passwords are only ever asked with :class:`AskSecret` (masked, never recorded, timed or kept in
 history); a password typed on the command line is refused and masked in the record. All of
 these do network I/O, so they are ``blocking`` (the TUI runs them in a worker thread).
+
+The sign-in screens (``ui/screens/login.py``, ``signup.py``, ``session.py``) run these same
+commands through the runner, so a screen leaves exactly the record its command would; the
+helpers at the end of this module are what they share with the commands.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from handterm_tui.auth.errors import (
     AuthError,
     ChallengeRequired,
-    NotConfigured,
     NotSignedIn,
     ServiceUnreachable,
     SessionEnded,
     WrongCredentials,
 )
 from handterm_tui.auth.policy import policy_message
-from handterm_tui.commands.base import AskSecret, Context, Outcome, command, usage_error
-from handterm_tui.core.parser import ParsedCommand
+from handterm_tui.commands.base import (
+    AskSecret,
+    Context,
+    OpenScreen,
+    Outcome,
+    command,
+    usage_error,
+)
+from handterm_tui.core.parser import ParsedCommand, quote
 from handterm_tui.core.records import NOT_SIGNED_IN, UNAVAILABLE, USAGE
 
 if TYPE_CHECKING:
@@ -29,6 +40,16 @@ if TYPE_CHECKING:
     from handterm_tui.auth.session import SessionStatus
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Offline mode (no profile): say how to get one, not just that there is none.
+OFFLINE_HINT = (
+    "Offline mode: no server is configured, so there is nothing to sign in to. Start a local "
+    "one with `handterm serve-local --write-profile local`, or add a profile with "
+    "`handterm config`. Everything local keeps working meanwhile."
+)
+# Outcome.extra keys the screens read (the first is also kept in the record).
+AUTH_ERROR = "auth_error"  # the AuthError class name, e.g. "UserNotConfirmed"
+CHALLENGE = "challenge"  # "new_password", "mfa_totp", "mfa_sms"
+CONFIRMED = "confirmed"  # signup: False when a code must be entered next
 NO_PASSWORD_ON_LINE = (
     "Type only the username: the password is asked for next, masked "
     "(a password on the command line would end up in your history)."
@@ -42,8 +63,12 @@ def _auth(ctx: Context) -> AuthSystem | Outcome:
     except AuthError as exc:
         return Outcome(exc.message, status=UNAVAILABLE)
     if auth is None:
-        return Outcome(NotConfigured.default_message, status=UNAVAILABLE)
+        return Outcome(OFFLINE_HINT, status=UNAVAILABLE)
     return auth  # type: ignore[no-any-return]
+
+
+def is_offline(ctx: Context) -> bool:
+    return ctx.config.profile is None
 
 
 def _failed(exc: AuthError) -> Outcome:
@@ -53,7 +78,8 @@ def _failed(exc: AuthError) -> Outcome:
         status = NOT_SIGNED_IN
     else:
         status = USAGE
-    return Outcome(exc.message, status=status)
+    # The class name lets a screen react (offer `verify` to an unconfirmed user).
+    return Outcome(exc.message, status=status, extra={AUTH_ERROR: type(exc).__name__})
 
 
 def _signed_in(status: SessionStatus) -> Outcome:
@@ -99,6 +125,7 @@ def _challenge(auth: AuthSystem, challenge: ChallengeRequired, user: str, passwo
         return Outcome(
             challenge.message,
             action=AskSecret("New password:", set_new, more=("New password again:",)),
+            extra={CHALLENGE: challenge.kind},
         )
 
     def answer(code: str) -> Outcome:
@@ -107,23 +134,30 @@ def _challenge(auth: AuthSystem, challenge: ChallengeRequired, user: str, passwo
         except AuthError as exc:
             return _failed(exc)
 
-    return Outcome(challenge.message, action=AskSecret("Code:", answer))
+    return Outcome(
+        challenge.message, action=AskSecret("Code:", answer), extra={CHALLENGE: challenge.kind}
+    )
 
 
 @command(
     "login",
     "Sign in (asks for your password, masked)",
-    "login <user>",
+    "login [user]",
     category="account",
     blocking=True,
     mask_from=1,
     details="The password is asked for with echo off and is never stored, recorded or kept in\n"
-    "history. handterm then keeps you signed in, refreshing tokens before they expire.",
+    "history. handterm then keeps you signed in, refreshing tokens before they expire.\n"
+    "Without a user, opens the sign-in screen.",
 )
 def login(ctx: Context, cmd: ParsedCommand) -> Outcome:
     if len(cmd.args) > 1:
         return Outcome(NO_PASSWORD_ON_LINE, status=USAGE)
     if not cmd.args:
+        if ctx.interactive and not is_offline(ctx):
+            return Outcome(action=OpenScreen("login"), record=False)
+        if is_offline(ctx):
+            return Outcome(OFFLINE_HINT, status=UNAVAILABLE)
         return usage_error("login <user>", "Which user?")
     auth = _auth(ctx)
     if isinstance(auth, Outcome):
@@ -138,17 +172,22 @@ def login(ctx: Context, cmd: ParsedCommand) -> Outcome:
 @command(
     "signup",
     "Create an account",
-    "signup <user> <email>",
+    "signup [<user> <email>]",
     category="account",
     blocking=True,
     mask_from=2,
     details="Asks for the password twice (masked) and checks it against the pool's policy\n"
-    "(8+ characters, upper and lower case, a digit, a symbol) before sending it.",
+    "(8+ characters, upper and lower case, a digit, a symbol) before sending it.\n"
+    "Without arguments, opens the sign-up screen.",
 )
 def signup(ctx: Context, cmd: ParsedCommand) -> Outcome:
     usage = "signup <user> <email>"
     if len(cmd.args) > 2:
         return Outcome(NO_PASSWORD_ON_LINE, status=USAGE)
+    if not cmd.args and ctx.interactive:
+        if is_offline(ctx):
+            return Outcome(OFFLINE_HINT, status=UNAVAILABLE)
+        return Outcome(action=OpenScreen("signup"), record=False)
     if len(cmd.args) != 2:
         return usage_error(usage, "Give a username and an email address.")
     user, email = cmd.args
@@ -167,11 +206,15 @@ def signup(ctx: Context, cmd: ParsedCommand) -> Outcome:
         except AuthError as exc:
             return _failed(exc)
         if result.confirmed:
-            return Outcome(f"Account {result.username} created. Sign in with `login {user}`.")
+            return Outcome(
+                f"Account {result.username} created. Sign in with `login {user}`.",
+                extra={CONFIRMED: True},
+            )
         where = f" ({result.delivery})" if result.delivery else ""
         return Outcome(
             f"Account {result.username} created. A confirmation code was sent{where}: "
-            f"type `verify {user} <code>`."
+            f"type `verify {user} <code>`.",
+            extra={CONFIRMED: False},
         )
 
     return Outcome(action=AskSecret("Password:", create, more=("Password again:",)))
@@ -335,7 +378,8 @@ def logout(ctx: Context, cmd: ParsedCommand) -> Outcome:
     blocking=True,
     flags=("check",),
     details="With --check, asks the server now (refreshing first if needed), so it can tell\n"
-    "an ended session from an unreachable server.",
+    "an ended session from an unreachable server. In the TUI it also opens the session\n"
+    "screen (refresh now, sign out).",
 )
 def session(ctx: Context, cmd: ParsedCommand) -> Outcome:
     from handterm_tui.cli_auth import describe_status
@@ -346,4 +390,119 @@ def session(ctx: Context, cmd: ParsedCommand) -> Outcome:
     auth.session.start()
     status = auth.session.verify() if cmd.switches.get("check") else auth.session.status
     text = "\n".join(describe_status(status)).replace("`handterm login`", "`login <user>`")
-    return Outcome(text, status=200 if status.signed_in else NOT_SIGNED_IN)
+    return Outcome(
+        text,
+        status=200 if status.signed_in else NOT_SIGNED_IN,
+        action=OpenScreen("session") if ctx.interactive else None,
+    )
+
+
+# -- shared with the sign-in screens ----------------------------------------------------
+
+
+def login_line(user: str) -> str:
+    """The line the login screen runs (and records): the password is never part of it."""
+    return f"login {quote(user)}"
+
+
+def signup_line(user: str, email: str) -> str:
+    return f"signup {quote(user)} {quote(email)}"
+
+
+def email_problem(email: str) -> str | None:
+    return None if _EMAIL.match(email) else f"{email!r} does not look like an email address."
+
+
+def password_problem(new: str, again: str) -> str | None:
+    """What is wrong with a new password and its repetition, checked before anything is sent."""
+    problem = _new_password_problem(new, again)
+    return problem.text if problem else None
+
+
+def session_fields(status: SessionStatus | None, now: float) -> list[tuple[str, str]]:
+    """Label/value pairs for the session screen: the figures of `session`, in words."""
+    from handterm_tui.auth.session import SessionState
+    from handterm_tui.cli_auth import _when  # one wording for times, shared with `status`
+
+    if status is None:
+        return [("State", "… checking the stored session")]
+    state = {
+        SessionState.SIGNED_IN: "✓ signed in",
+        SessionState.SIGNED_OUT: "○ not signed in",
+        SessionState.SESSION_ENDED: "✗ session ended — sign in again; nothing local was lost",
+        SessionState.UNREACHABLE: "! server unreachable — tokens kept, retrying",
+    }[status.state]
+    user = status.username or "guest"
+    fields = [("User", user + (f" (profile {status.profile})" if status.profile else ""))]
+    fields.append(("State", state))
+    if status.signed_in:
+        days = status.refresh_validity_days
+        fields += [
+            ("Access token", "expires " + _when(status.expires_at, now)),
+            (
+                "Last refresh",
+                _when(status.last_refresh_at, now) if status.last_refresh_at else "none yet",
+            ),
+            ("Refresh token", "issued " + _when(status.refresh_issued_at, now)),
+            ("Expected expiry", _when(status.refresh_expected_expiry, now)),
+            ("", f"(validity {days} day{'' if days == 1 else 's'}, per the profile)"),
+        ]
+        if status.next_attempt_at:
+            fields.append(("Next retry", _when(status.next_attempt_at, now)))
+    fields.append(("Tokens kept", status.store_note or "nowhere yet (not signed in here)"))
+    fields.append(("Refreshes", f"{status.refreshes} made, {status.calls_retried} calls retried"))
+    if status.message and status.state is not SessionState.SESSION_ENDED:
+        fields.append(("Note", status.message))
+    return fields
+
+
+class SessionControls:
+    """What the session screen does, without Textual: read, load and refresh the session."""
+
+    def __init__(self, ctx: Context, clock: Callable[[], float] | None = None) -> None:
+        import time
+
+        self.ctx = ctx
+        self.clock = clock or time.time
+
+    @property
+    def offline(self) -> bool:
+        return is_offline(self.ctx)
+
+    def current(self) -> SessionStatus | None:
+        """The last status the session manager reported (cheap: for the UI thread)."""
+        from handterm_tui.auth.session import SessionStatus
+
+        status = getattr(self.ctx.services, "status", None)
+        return status if isinstance(status, SessionStatus) else None
+
+    def load(self) -> SessionStatus | str:
+        """Load the stored session (blocking: call from a worker). A string says why not."""
+        auth = _auth(self.ctx)
+        if isinstance(auth, Outcome):
+            return auth.text
+        try:
+            return auth.session.start()
+        except AuthError as exc:
+            return exc.message
+
+    def refresh_now(self) -> str:
+        """Refresh the tokens now, whatever the schedule (blocking). Returns what happened."""
+        auth = _auth(self.ctx)
+        if isinstance(auth, Outcome):
+            return auth.text
+        session = auth.session
+        session.start()
+        try:
+            # The manager's own single-flight refresh, so the background tick never races it.
+            session._refresh(session.clock(), wait=True)
+        except AuthError as exc:
+            return exc.message
+        status = session.status
+        return f"Refreshed: the access token is good until {_clock_time(status.expires_at)}."
+
+
+def _clock_time(moment: float | None) -> str:
+    import time
+
+    return "unknown" if moment is None else time.strftime("%H:%M:%S", time.localtime(moment))
