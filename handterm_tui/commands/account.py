@@ -449,8 +449,18 @@ def session_fields(status: SessionStatus | None, now: float) -> list[tuple[str, 
         ]
         if status.next_attempt_at:
             fields.append(("Next retry", _when(status.next_attempt_at, now)))
-    fields.append(("Tokens kept", status.store_note or "nowhere yet (not signed in here)"))
-    fields.append(("Refreshes", f"{status.refreshes} made, {status.calls_retried} calls retried"))
+    if status.store_note:
+        fields.append(("Tokens kept", status.store_note))
+    elif not status.signed_in:
+        fields.append(("Tokens kept", "none: no session is held on this machine"))
+    retried = status.calls_retried
+    fields.append(
+        (
+            "Refreshes",
+            f"{status.refreshes} made · {retried} API call{'' if retried == 1 else 's'} "
+            "retried after a refusal",
+        )
+    )
     if status.message and status.state is not SessionState.SESSION_ENDED:
         fields.append(("Note", status.message))
     return fields

@@ -27,18 +27,22 @@ if TYPE_CHECKING:
     from handterm_tui.auth.session import SessionStatus
     from handterm_tui.ui.app import HandtermApp
 
-KEYS = "r refresh now · s sign out · Esc close"
+KEYS = "r refresh now · s sign out · l sign in · Esc close"
 REDRAW_SECONDS = 1.0  # the relative times ("in 14 min") move on while the screen is open
 
 
 class SessionScreen(AccountScreen[None]):
     DEFAULT_CSS = """
     SessionScreen #figures { height: auto; }
+    SessionScreen #login { display: none; }
+    SessionScreen.-signed-out #login { display: block; }
+    SessionScreen.-signed-out #signout { display: none; }
     """
 
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh now"),
         Binding("s", "sign_out", "Sign out"),
+        Binding("l", "login", "Sign in"),
         Binding("q", "cancel", "Close", show=False),
     ]
 
@@ -57,6 +61,7 @@ class SessionScreen(AccountScreen[None]):
             with Horizontal(id="buttons"):
                 yield Button("Refresh now", id="refresh", compact=True)
                 yield Button("Sign out", id="signout", compact=True)
+                yield Button("Sign in", id="login", compact=True)
                 yield Button("Close", id="close", compact=True)
             yield Static(KEYS, id="keys")
 
@@ -90,6 +95,7 @@ class SessionScreen(AccountScreen[None]):
             grid.add_row(label, value)
         self.query_one("#figures", Static).update(grid)
         signed_in = status is not None and status.signed_in
+        self.set_class(status is not None and not signed_in, "-signed-out")
         if not self._busy:
             self.query_one("#refresh", Button).disabled = not signed_in
             self.query_one("#signout", Button).disabled = status is None
@@ -156,6 +162,16 @@ class SessionScreen(AccountScreen[None]):
     def _signed_out(self, run: Run) -> None:
         self.keep(run)
         self._end(run.outcome.text, "ok" if run.outcome.ok else "error")
+
+    @on(Button.Pressed, "#login")
+    def action_login(self) -> None:
+        if self._busy or self.controls.offline:
+            return
+        from handterm_tui.ui.screens.login import LoginScreen
+
+        status = self._status
+        user = status.username if status is not None and status.username else ""
+        self.app.switch_screen(LoginScreen(username=user))
 
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:

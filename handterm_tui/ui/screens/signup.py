@@ -65,7 +65,6 @@ class SignupScreen(AccountScreen[None]):
     SignupScreen #box.-create .-verify, SignupScreen #box.-create .-done { display: none; }
     SignupScreen #box.-verify .-create, SignupScreen #box.-verify .-done { display: none; }
     SignupScreen #box.-done .-create, SignupScreen #box.-done .-verify { display: none; }
-    SignupScreen #box.-done #code-row { display: none; }
     """
 
     BINDINGS = [
@@ -91,7 +90,7 @@ class SignupScreen(AccountScreen[None]):
                 yield FormField("Password", Input(password=True, id="password"))
                 yield FormField("Password again", Input(password=True, id="again"))
                 yield Static(policy_checklist("", ""), id="policy")
-            with Vertical(classes="stage -verify -done"):
+            with Vertical(classes="stage -verify"):
                 yield FormField("Code", Input(id="code", max_length=32), id="code-row")
             yield FormNote(id="note")
             with Horizontal(id="buttons"):
@@ -256,6 +255,8 @@ class SignupScreen(AccountScreen[None]):
         self.set_busy(False)
         outcome = run.outcome
         name = run.parsed.name
+        if name in ("verify", "resend"):
+            self._field("code").value = ""  # a refused or replaced code is of no more use
         if not outcome.ok:
             self.note.say(outcome.text, "error")
             target = "code" if self._stage == "verify" else "password"
@@ -265,7 +266,6 @@ class SignupScreen(AccountScreen[None]):
             confirmed = bool(outcome.extra.get(CONFIRMED))
             self._enter_stage("done" if confirmed else "verify", outcome.text, "ok")
         elif name == "verify":
-            self._field("code").value = ""
             self._enter_stage("done", outcome.text, "ok")
         else:
             self.note.say(outcome.text, "ok")

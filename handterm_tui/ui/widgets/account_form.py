@@ -39,6 +39,7 @@ class FormField(Horizontal):
         super().__init__(id=id)
         self.label = label
         self.field = field
+        field.compact = True  # one line, no border: five fields fit in 24 rows
 
     def compose(self) -> ComposeResult:
         yield Label(self.label)
@@ -75,6 +76,7 @@ class AccountScreen(ModalScreen[T]):
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; border-title-style: bold; padding: 0 1; background: $surface;
     }
+    AccountScreen #box Vertical { height: auto; }
     AccountScreen #intro { margin-bottom: 1; color: $text-muted; }
     AccountScreen #buttons { height: 1; margin-top: 1; }
     AccountScreen #buttons Button { margin-right: 2; }
