@@ -70,6 +70,8 @@ class HandtermApp(App[int]):
         return self._monotonic_ms()
 
     def on_mount(self) -> None:
+        # ScreenResume does not bubble to the app: follow screen changes to set the blink.
+        self.screen_change_signal.subscribe(self, lambda _screen: self._apply_blink())
         self.push_screen(TerminalScreen())
         from handterm_tui.online import OnlineServices
 
@@ -105,9 +107,6 @@ class HandtermApp(App[int]):
     def on_session_changed(self, _message: SessionChanged) -> None:
         with contextlib.suppress(LookupError):
             self.refresh_status()
-
-    def on_screen_resume(self) -> None:
-        self._apply_blink()
 
     def _apply_blink(self) -> None:
         from textual.widgets import Input
@@ -175,6 +174,18 @@ class HandtermApp(App[int]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Sign in…", "Open the sign-in screen", lambda: self.open_screen("login")
+        )
+        yield SystemCommand(
+            "Create an account…",
+            "Sign up, then confirm with the emailed code",
+            lambda: self.open_screen("signup"),
+        )
+        yield SystemCommand(
+            "Session…", "Token expiry, refresh now, sign out", lambda: self.open_screen("session")
+        )
+        yield SystemCommand("Log history…", "Browse, search and export records", self.action_logs)
         for spec in REGISTRY:
             if spec.name == "exit":
                 continue
