@@ -35,13 +35,15 @@ async def shoot(
     from handterm_tui.ui.app import HandtermApp
 
     cfg = config.load()
-    ticks = itertools.count(1000.0, 170.0)
+    # A typist's uneven rhythm, the same every run.
+    gaps = itertools.cycle([140.0, 185.0, 120.0, 230.0, 160.0, 310.0, 150.0, 175.0])
+    clock = itertools.accumulate(gaps, initial=1000.0)
     app = HandtermApp(
         cfg,
         open_store(),
         services=build_services(cfg),
         clock=lambda: datetime(2026, 11, 27, 9, 41, 7, tzinfo=UTC),
-        monotonic_ms=lambda: float(next(ticks)),
+        monotonic_ms=lambda: float(next(clock)),
         cursor_blink=False,
     )
     async with app.run_test(size=size) as pilot:
@@ -62,6 +64,21 @@ async def main() -> None:
     await shoot("terminal", hero, (100, 32))
     await shoot("help", ["f1"], (100, 40))
     await shoot("terminal-80x24", keys("wrt hello") + keys("hist") + ["up"], (80, 24))
+    await shoot("game", keys("play dad") + ["a", "space", "s", "a", "d", "space", "d", "a", "x"], (100, 32))
+    await shoot("logs", keys("wrt buy milk") + keys("special") + keys("target 30") + ["ctrl+l"], (100, 32))
+    # A profile that points at nothing: the form, not the offline notice (no network is used).
+    from handterm_tui import config, paths
+
+    config.write_profile(
+        config.Profile(
+            name="demo",
+            api_url="http://127.0.0.1:9",
+            user_pool_id="us-east-1_demo",
+            client_id="demo",
+        ),
+        path=paths.config_file(),
+    )
+    await shoot("login", ["ctrl+p", *"Sign in", "enter", *"demo"], (80, 24))
 
 
 if __name__ == "__main__":

@@ -32,8 +32,9 @@ class AuthError(Exception):
 
 class NotConfigured(AuthError):
     default_message = (
-        "No server is configured. Add a profile with `handterm config`, "
-        "or start a local one with `handterm serve-local`."
+        "No server is configured. Add a [profiles.NAME] table to the config file "
+        "(`handterm locate config` prints where it is), or start a local server with "
+        "`handterm serve-local --write-profile local`."
     )
 
 

@@ -48,7 +48,7 @@ def require_profile(config: Config) -> Profile:
     if not profile.online_capable:
         missing = "api_url" if not profile.api_url else "user_pool_id and client_id"
         raise NotConfigured(
-            f"Profile '{profile.name}' lacks {missing}: add it with `handterm config`, "
+            f"Profile '{profile.name}' lacks {missing}: add it to the config file (`handterm locate config`), "
             'or use auth = "api" when only the API URL is known.'
         )
     return profile

@@ -43,8 +43,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Offline mode (no profile): say how to get one, not just that there is none.
 OFFLINE_HINT = (
     "Offline mode: no server is configured, so there is nothing to sign in to. Start a local "
-    "one with `handterm serve-local --write-profile local`, or add a profile with "
-    "`handterm config`. Everything local keeps working meanwhile."
+    "one with `handterm serve-local --write-profile local`, or add a [profiles.NAME] "
+    "table to the config file (`handterm locate config`). Everything local keeps working meanwhile."
 )
 # Outcome.extra keys the screens read (the first is also kept in the record).
 AUTH_ERROR = "auth_error"  # the AuthError class name, e.g. "UserNotConfirmed"

@@ -32,7 +32,7 @@ class FormField(Horizontal):
     DEFAULT_CSS = """
     FormField { height: 1; margin-bottom: 1; }
     FormField > Label { width: 17; }
-    FormField > Input { width: 1fr; }
+    FormField > Input { width: 1fr; background: $boost; }  /* visible while empty */
     """
 
     def __init__(self, label: str, field: Input, *, id: str | None = None) -> None:
