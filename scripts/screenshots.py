@@ -64,8 +64,12 @@ async def main() -> None:
     await shoot("terminal", hero, (100, 32))
     await shoot("help", ["f1"], (100, 40))
     await shoot("terminal-80x24", keys("wrt hello") + keys("hist") + ["up"], (80, 24))
-    await shoot("game", keys("play dad") + ["a", "space", "s", "a", "d", "space", "d", "a", "x"], (100, 32))
-    await shoot("logs", keys("wrt buy milk") + keys("special") + keys("target 30") + ["ctrl+l"], (100, 32))
+    await shoot(
+        "game", [*keys("play dad"), "a", "space", "s", "a", "d", "space", "d", "a", "x"], (100, 32)
+    )
+    await shoot(
+        "logs", keys("wrt buy milk") + keys("special") + keys("target 30") + ["ctrl+l"], (100, 32)
+    )
     # A profile that points at nothing: the form, not the offline notice (no network is used).
     from handterm_tui import config, paths
 

@@ -101,4 +101,8 @@ MIGRATIONS: list[str] = [
         VALUES ('delete', old.id, old.line, old.response);
     END;
     """,
+    # 3: start-up finds the last `clear` (to restore the scrollback after it) by index.
+    """
+    CREATE INDEX records_name_id ON records(name, id);
+    """,
 ]

@@ -1,14 +1,19 @@
 """How a record looks in the scrollback: ``[HH MM SS] WPM: n command``, the response,
-and a 3-row slow-characters table — the web's log line, in Rich."""
+and a 3-row slow-characters table — the web's log line.
+
+Everything is one Rich ``Text``: nested Rich tables cost ~8 ms a record to lay out, which
+made restoring the scrollback at start-up slow.
+"""
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import display_char, format_wpm, slowest
+
+TABLE_WIDTH = 24  # "slow-chars     ms   wpm"
+GAP = 2
 
 
 def header(record: Record) -> Text:
@@ -31,43 +36,40 @@ def header(record: Record) -> Text:
     return text
 
 
-def slow_table(record: Record) -> Table | None:
+def slow_rows(record: Record) -> list[Text]:
+    """The slow-characters table as lines: a header and up to three rows."""
     rows = slowest(record.keystrokes)
     if not rows:
-        return None
-    table = Table(
-        title=None,
-        show_header=True,
-        header_style="dim",
-        box=None,
-        padding=(0, 1),
-        show_edge=False,
-    )
-    table.add_column("slow-chars", style="bold")
-    table.add_column("ms", justify="right", style="light_green")
-    table.add_column("wpm", justify="right", style="light_green")
+        return []
+    lines = [Text(f"{'slow-chars':<12}{'ms':>5}{'wpm':>6}", style="dim")]
     for row in rows:
-        table.add_row(display_char(row.char), f"{row.mean_ms:.0f}", f"{row.wpm:.0f}")
-    return table
+        line = Text()
+        line.append(f"{display_char(row.char):<12}", style="bold")
+        line.append(f"{row.mean_ms:>5.0f}{row.wpm:>6.0f}", style="light_green")
+        lines.append(line)
+    return lines
 
 
-def record_renderable(record: Record, width: int = 80) -> RenderableType:
-    parts: list[RenderableType] = [header(record)]
-    response = Text(record.response, style="" if record.ok else "red")
-    table = slow_table(record)
-    if table is None:
-        if record.response:
-            parts.append(response)
-        return Group(*parts)
-    longest = max((len(line) for line in record.response.splitlines()), default=0)
-    if longest + 28 <= width:
-        grid = Table.grid(expand=True, padding=(0, 2))
-        grid.add_column(ratio=1)
-        grid.add_column(width=24)
-        grid.add_row(response, table)
-        parts.append(grid)
-    else:
-        if record.response:
-            parts.append(response)
-        parts.append(table)
-    return Group(*parts)
+def record_renderable(record: Record, width: int = 80) -> Text:
+    out = header(record)
+    response_style = "" if record.ok else "red"
+    response = record.response.splitlines()
+    table = slow_rows(record)
+    longest = max((len(line) for line in response), default=0)
+    if table and longest + GAP + TABLE_WIDTH <= width:
+        # Side by side: the response fits beside the table without wrapping.
+        left_width = width - TABLE_WIDTH
+        for i in range(max(len(response), len(table))):
+            out.append("\n")
+            left = response[i] if i < len(response) else ""
+            out.append(left.ljust(left_width), style=response_style)
+            if i < len(table):
+                out.append_text(table[i])
+        return out
+    if record.response:
+        out.append("\n")
+        out.append(record.response, style=response_style)
+    for line in table:
+        out.append("\n")
+        out.append_text(line)
+    return out

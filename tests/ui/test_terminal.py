@@ -9,7 +9,7 @@ import pytest
 from textual import events
 
 from handterm_tui.app_factory import open_store
-from handterm_tui.ui.widgets.scrollback import Notice, RecordView
+from handterm_tui.ui.widgets.scrollback import Notice, RecordBlock, RecordView
 
 
 async def type_line(pilot: Any, text: str, enter: bool = True) -> None:
@@ -20,7 +20,11 @@ async def type_line(pilot: Any, text: str, enter: bool = True) -> None:
 
 
 def shown_lines(app: Any) -> list[str]:
-    return [w.record.line for w in app.screen.query(RecordView)]
+    lines: list[str] = []
+    for widget in app.screen.query("RecordBlock, RecordView"):
+        records = widget.records if isinstance(widget, RecordBlock) else [widget.record]
+        lines += [r.line for r in records]
+    return lines
 
 
 async def test_typing_a_command_stores_a_timed_record(make_app: Callable[..., Any]) -> None:

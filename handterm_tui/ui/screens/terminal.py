@@ -24,7 +24,7 @@ from handterm_tui.ui.widgets.status import StatusBar
 if TYPE_CHECKING:
     from handterm_tui.ui.app import HandtermApp
 
-RESTORE = 100  # records shown again at start, from the last `clear` on
+RESTORE = 30  # records shown again at start (from the last `clear` on); `logs` has the rest
 
 
 class TerminalScreen(Screen[None]):
@@ -64,8 +64,7 @@ class TerminalScreen(Screen[None]):
         self.history = HistoryCursor(
             store.records.history_lines(self.happ.ctx.config.settings.history_limit)
         )
-        for record in store.records.since_last("clear", RESTORE):
-            self.scrollback.add_record(record)
+        self.scrollback.add_records(store.records.since_last("clear", RESTORE))
         self.refresh_status()
         self.prompt.focus()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -26,6 +27,25 @@ class RecordView(Static):
         self.update(record_renderable(self.record, self.size.width))
 
 
+class RecordBlock(Static):
+    """Records restored at start-up, drawn as one widget: one layout pass, not one each."""
+
+    DEFAULT_CSS = """
+    RecordBlock { height: auto; margin-bottom: 1; }
+    """
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self._width = 0
+        super().__init__("")
+
+    def on_resize(self) -> None:
+        if self.size.width != self._width:
+            self._width = self.size.width
+            text = Text("\n\n").join(record_renderable(r, self._width) for r in self.records)
+            self.update(text)
+
+
 class Notice(Static):
     """A line that is not a record (a cancelled line, a hint)."""
 
@@ -43,6 +63,10 @@ class Scrollback(VerticalScroll):
 
     def add_record(self, record: Record) -> None:
         self._add(RecordView(record))
+
+    def add_records(self, records: list[Record]) -> None:
+        if records:
+            self._add(RecordBlock(records))
 
     def add_notice(self, text: str) -> None:
         self._add(Notice(text))
