@@ -18,7 +18,7 @@ from handterm_tui import __version__, paths
 if TYPE_CHECKING:
     from handterm_tui.config import Config
 
-USAGE_ERROR = 2
+from handterm_tui.exits import EXIT_USAGE as USAGE_ERROR
 
 
 def _common() -> argparse.ArgumentParser:

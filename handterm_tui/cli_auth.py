@@ -13,20 +13,13 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from handterm_tui.exits import EXIT_ENDED, EXIT_NOT_SIGNED_IN, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
+from handterm_tui.exits import err as _err
+
 if TYPE_CHECKING:
     from handterm_tui.auth.factory import AuthSystem
     from handterm_tui.auth.session import SessionStatus
     from handterm_tui.config import Config
-
-EXIT_OK = 0
-EXIT_NOT_SIGNED_IN = 1
-EXIT_USAGE = 2
-EXIT_ENDED = 3
-EXIT_UNREACHABLE = 4
-
-
-def _err(message: str) -> None:
-    print(f"handterm: {message}", file=sys.stderr)
 
 
 def _build(config: Config) -> AuthSystem | None:

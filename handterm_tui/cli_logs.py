@@ -12,22 +12,21 @@ import json
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from handterm_tui.exits import (
+    EXIT_ENDED,
+    EXIT_LEFT,
+    EXIT_NOT_SIGNED_IN,
+    EXIT_OK,
+    EXIT_UNREACHABLE,
+    EXIT_USAGE,
+)
+from handterm_tui.exits import err as _err
+
 if TYPE_CHECKING:
     from handterm_tui.commands.base import Context
     from handterm_tui.config import Config
     from handterm_tui.store import Store
     from handterm_tui.sync.uploader import Progress
-
-EXIT_OK = 0
-EXIT_NOT_SIGNED_IN = 1
-EXIT_USAGE = 2
-EXIT_ENDED = 3
-EXIT_UNREACHABLE = 4
-EXIT_LEFT = 5
-
-
-def _err(message: str) -> None:
-    print(f"handterm: {message}", file=sys.stderr)
 
 
 def _tty(stream: TextIO) -> bool:

@@ -96,26 +96,28 @@ class LogIndex:
 
     # -- local ---------------------------------------------------------------------------
 
-    def _local_sql(
-        self, select: str, more: str | None = None, more_params: tuple[Any, ...] = ()
+    def _sql(
+        self, table: str, select: str, more: str | None = None, more_params: tuple[Any, ...] = ()
     ) -> tuple[str, list[Any]]:
+        """``SELECT select FROM table`` under the current filter (FTS5 when searching)."""
         where, params = _where(self.filter, "r")
         if more:
             where.append(more)
             params.extend(more_params)
         match = self.filter.match
         if match:
-            source = "records_fts f JOIN records r ON r.id = f.rowid"
-            where.insert(0, "records_fts MATCH ?")
+            source = f"{table}_fts f JOIN {table} r ON r.id = f.rowid"
+            where.insert(0, f"{table}_fts MATCH ?")
             params.insert(0, match)
         else:
-            source = "records r"
+            source = f"{table} r"
         sql = f"SELECT {select} FROM {source}"
         return sql + (" WHERE " + " AND ".join(where) if where else ""), params
 
     def _local_page(self, before: int | None, limit: int) -> list[Row]:
         key = "f.rowid" if self.filter.match else "r.id"
-        sql, params = self._local_sql(
+        sql, params = self._sql(
+            "records",
             "r.id, r.created_at, r.kind, r.line, r.status, coalesce(r.gross_wpm, r.web_wpm), "
             "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r.id)",
             f"{key} < ?" if before is not None else None,
@@ -133,25 +135,9 @@ class LogIndex:
 
     # -- fetched -------------------------------------------------------------------------
 
-    def _remote_sql(
-        self, select: str, more: str | None = None, more_params: tuple[Any, ...] = ()
-    ) -> tuple[str, list[Any]]:
-        where, params = _where(self.filter, "r")
-        if more:
-            where.append(more)
-            params.extend(more_params)
-        match = self.filter.match
-        if match:
-            source = "remote_records_fts f JOIN remote_records r ON r.id = f.rowid"
-            where.insert(0, "remote_records_fts MATCH ?")
-            params.insert(0, match)
-        else:
-            source = "remote_records r"
-        sql = f"SELECT {select} FROM {source}"
-        return sql + (" WHERE " + " AND ".join(where) if where else ""), params
-
     def _remote_page(self, before: tuple[str, int] | None, limit: int) -> list[Row]:
-        sql, params = self._remote_sql(
+        sql, params = self._sql(
+            "remote_records",
             "r.id, r.created_at, r.kind, r.line, r.status, r.web_wpm",
             "(r.created_at, r.id) < (?, ?)" if before is not None else None,
             before or (),
@@ -172,10 +158,10 @@ class LogIndex:
                 # The search alone: FTS5 counts its hits without touching the records.
                 sql, params = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?", [match]
             else:
-                sql, params = self._local_sql("count(*)")
+                sql, params = self._sql("records", "count(*)")
             total += int(conn.execute(sql, params).fetchone()[0])
             if self.filter.remote:
-                sql, params = self._remote_sql("count(*)")
+                sql, params = self._sql("remote_records", "count(*)")
                 total += int(conn.execute(sql, params).fetchone()[0])
         return total
 
