@@ -177,6 +177,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # serve-local owns its arguments entirely.
     if args_list[:1] == ["serve-local"]:
+        import importlib.util
+
+        missing = [m for m in ("moto", "uvicorn") if importlib.util.find_spec(m) is None]
+        if missing:
+            print(
+                "handterm serve-local needs the server extra: "
+                "pip install 'handterm-tui[server]' (or `make serve` in a checkout).",
+                file=sys.stderr,
+            )
+            return USAGE_ERROR
         from handterm_tui.server.main import main as serve_main
 
         return serve_main(args_list[1:])
