@@ -65,6 +65,7 @@ class HandtermApp(App[int]):
         self.runner = Runner(self.ctx)
         self._monotonic_ms = monotonic_ms or (lambda: time.monotonic() * 1000.0)
         self.cursor_blink = cursor_blink
+        self._last_state: object = None  # the session state last announced
 
     def monotonic_ms(self) -> float:
         return self._monotonic_ms()
@@ -107,6 +108,32 @@ class HandtermApp(App[int]):
     def on_session_changed(self, _message: SessionChanged) -> None:
         with contextlib.suppress(LookupError):
             self.refresh_status()
+            self._announce_state()
+
+    def _announce_state(self) -> None:
+        """Say so in the scrollback when the session changes state on its own."""
+        from handterm_tui.auth.session import SessionState
+
+        status = getattr(self.ctx.services, "status", None)
+        state = getattr(status, "state", None)
+        previous, self._last_state = self._last_state, state
+        if previous is None or state == previous:
+            return
+        queued = self.ctx.store.outbox.count()
+        waiting = f" {queued:,} item(s) wait to upload." if queued else ""
+        if state is SessionState.SESSION_ENDED and previous is not SessionState.SIGNED_OUT:
+            text = (
+                "Session ended (the sign-in expired or was revoked): type `login` to sign in "
+                f"again. Nothing local was lost.{waiting}"
+            )
+            self.terminal.scrollback.add_notice(text)
+            self.notify(text, severity="warning", timeout=8)
+        elif state is SessionState.UNREACHABLE:
+            self.terminal.scrollback.add_notice(
+                f"The server cannot be reached: working offline, retrying.{waiting}"
+            )
+        elif state is SessionState.SIGNED_IN and previous is SessionState.UNREACHABLE:
+            self.terminal.scrollback.add_notice("Back online.")
 
     def _apply_blink(self) -> None:
         from textual.widgets import Input
