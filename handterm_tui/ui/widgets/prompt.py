@@ -35,10 +35,10 @@ class PromptInput(Input):
     """An Input that keeps keystroke timings and hands Up/Down/Tab/Ctrl+C to the screen."""
 
     BINDINGS = [
-        Binding("up", "history_up", "Previous command", show=False, priority=True),
-        Binding("down", "history_down", "Next command", show=False, priority=True),
-        Binding("tab", "complete", "Complete", show=False, priority=True),
-        Binding("ctrl+c", "cancel_line", "Cancel the line", show=False, priority=True),
+        Binding("up", "history_up", "Previous command", show=False),
+        Binding("down", "history_down", "Next command", show=False),
+        Binding("tab", "complete", "Complete", show=False),
+        Binding("ctrl+c", "cancel_line", "Cancel the line", show=False),
     ]
 
     class Cancelled(Message):
