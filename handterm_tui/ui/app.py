@@ -79,7 +79,9 @@ class HandtermApp(App[int]):
         services = self.ctx.services
         if isinstance(services, OnlineServices):
             services.subscribe(lambda _status: self.post_message(SessionChanged()))
-            self._start_session()
+            # After the first frame: loading the session imports httpx and keyring (~0.3 s of
+            # work in a thread) and would hold the GIL while the prompt is being drawn.
+            self.call_after_refresh(self._start_session)
             # A timer plus a short worker, never an endless thread.
             self.set_interval(TICK_SECONDS, self._tick_session)
 
