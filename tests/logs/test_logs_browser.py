@@ -208,3 +208,16 @@ def test_snapshot_search_no_color(
         await pilot.pause()
 
     assert snap_compare(make_app(store=store), run_before=run_before, terminal_size=size)
+
+
+async def test_no_match_under_no_color_says_so_instead_of_crashing(
+    make_app: Callable[..., Any], store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    fill(store, count=5)
+    app = make_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_browser(app, pilot)
+        await pilot.press(*"zzzz")
+        await pilot.pause()
+        assert "No records match." in app.export_screenshot().replace("&#160;", " ")

@@ -127,7 +127,8 @@ class LogList(ScrollView, can_focus=True):
         row = self.pager.row(number) if self.pager is not None else None
         if row is None:
             if number == 0 and self.pager is not None:
-                return Strip([Segment(" No records match.".ljust(width))], width)
+                # A style on every segment: NO_COLOR's filter cannot take a bare one.
+                return Strip([Segment(" No records match.".ljust(width), self.rich_style)], width)
             return Strip.blank(width, self.rich_style)
         selected = number == self.cursor
         mark = "›" if selected else " "
