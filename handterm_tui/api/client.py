@@ -335,9 +335,19 @@ class HandTermApi:
 
     # -- logs and files -----------------------------------------------------------------
 
-    def save_log(self, key: str, content: str, extension: str = "json") -> str:
+    def save_log(
+        self, key: str, content: str, extension: str = "json", *, confirm: bool = False
+    ) -> str:
+        """Store a log object. With ``confirm``, a 200 whose body is not a JSON object raises
+        BadResponse: an uploader must not drop an item on a garbled reply that may not have
+        stored anything (some deployments answer raw text, so it is not the default)."""
         body = {"key": key, "content": content, "extension": extension}
-        message, _, _ = _message_parts(self._protected("POST", "/saveLog", body=body))
+        reply = self._protected("POST", "/saveLog", body=body)
+        if confirm and (isinstance(reply, _Raw) or not isinstance(reply, dict)):
+            raise BadResponse(
+                "The server's reply to saveLog was not a JSON object.", route="/saveLog"
+            )
+        message, _, _ = _message_parts(reply)
         return message or "Log saved."
 
     def get_log(self, key: str, limit: int = 10) -> list[str]:

@@ -14,7 +14,6 @@ No httpx here: the API client is passed in, so this imports cheaply and tests ca
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -36,7 +35,9 @@ UNREACHABLE_STREAK = 3  # consecutive "no answer" failures that pause a run
 class LogApi(Protocol):
     """What the uploader needs from :class:`handterm_tui.api.client.HandTermApi`."""
 
-    def save_log(self, key: str, content: str, extension: str = "json") -> str: ...
+    def save_log(
+        self, key: str, content: str, extension: str = "json", *, confirm: bool = False
+    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -100,27 +101,6 @@ def backoff(attempts: int, *, rng: Callable[[], float] = random.random) -> float
     return delay * (0.5 + 0.5 * rng())
 
 
-def _confirmed(api: LogApi, key: str, content: str, extension: str) -> None:
-    """Call saveLog and insist on a real confirmation.
-
-    The client's ``save_log`` tolerates bodies that are not JSON (some deployments send raw
-    text); for an upload that is not enough, since a garbled 200 may not have stored anything.
-    """
-    send = getattr(api, "_protected_response", None)
-    if send is None:  # a fake or another client: trust its save_log
-        api.save_log(key, content, extension)
-        return
-    response = send(
-        "POST", "/saveLog", body={"key": key, "content": content, "extension": extension}
-    )
-    try:
-        body = json.loads(response.text)
-    except ValueError:
-        raise ItemFailed("the server's reply to saveLog was not JSON") from None
-    if not isinstance(body, dict):
-        raise ItemFailed("the server's reply to saveLog was not an object")
-
-
 def classify(exc: BaseException) -> type[Exception]:
     """Map client errors to what the uploader does about them."""
     from handterm_tui.api import errors as api_errors
@@ -173,7 +153,8 @@ class Uploader:
         if content is None:
             return  # nothing left to upload; the item goes
         try:
-            _confirmed(self.api, item.key, content, item.extension)
+            # A garbled 200 may not have stored anything: only a real confirmation counts.
+            self.api.save_log(item.key, content, item.extension, confirm=True)
         except (NoAnswer, SessionOver, ItemFailed):
             raise
         except Exception as exc:

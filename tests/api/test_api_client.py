@@ -235,3 +235,16 @@ def test_error_messages_never_carry_tokens() -> None:
     with pytest.raises(ServerError) as info:
         api(lambda r: raw(500, {"message": f"bad token {jwt}"})).refresh_token(jwt)
     assert jwt not in str(info.value)
+
+
+@pytest.mark.parametrize("reply", ["Log saved", "<html>gateway</html>", "[1]"])
+def test_save_log_with_confirm_refuses_a_reply_that_is_not_an_object(reply: str) -> None:
+    client = api(lambda _req: raw(200, reply, "text"), Tokens())
+    assert client.save_log("wrt/1", "hi", "txt")  # tolerant by default (raw-text deployments)
+    with pytest.raises(BadResponse):
+        client.save_log("wrt/1", "hi", "txt", confirm=True)
+
+
+def test_save_log_with_confirm_accepts_a_json_object() -> None:
+    client = api(lambda _req: raw(200, {"message": "Log saved"}), Tokens())
+    assert client.save_log("wrt/1", "hi", "txt", confirm=True) == "Log saved"

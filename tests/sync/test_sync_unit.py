@@ -26,7 +26,9 @@ class FakeApi:
         self.fail: dict[str, Exception] = {}
         self.lock = threading.Lock()
 
-    def save_log(self, key: str, content: str, extension: str = "json") -> str:
+    def save_log(
+        self, key: str, content: str, extension: str = "json", *, confirm: bool = False
+    ) -> str:
         with self.lock:
             self.calls.append(key)
         error = self.fail.get(key)
