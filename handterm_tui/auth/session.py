@@ -562,6 +562,12 @@ class SessionManager:
         if tokens is not None and tokens.access_token == token:
             self._end(tokens, "the API refused the refreshed token")
 
+    def refresh_now(self) -> SessionStatus:
+        """Refresh at once, whatever the schedule (the user asked). Single flight with the
+        background tick; raises the refresh's AuthError (SessionEnded, ServiceUnreachable...)."""
+        self._refresh(self.clock(), wait=True)
+        return self.status
+
     def verify(self) -> SessionStatus:
         """Refresh if needed, then ask the server: tells unreachable from ended (for status)."""
         self.start()

@@ -504,11 +504,9 @@ class SessionControls:
         session = auth.session
         session.start()
         try:
-            # The manager's own single-flight refresh, so the background tick never races it.
-            session._refresh(session.clock(), wait=True)
+            status = session.refresh_now()
         except AuthError as exc:
             return exc.message
-        status = session.status
         return f"Refreshed: the access token is good until {_clock_time(status.expires_at)}."
 
 
