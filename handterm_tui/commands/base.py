@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from handterm_tui.core.parser import ParsedCommand
 from handterm_tui.core.records import OK, utc_now
@@ -68,13 +68,6 @@ class Outcome:
         return 200 <= self.status < 300
 
 
-class SessionView(Protocol):
-    """What commands need to know about the signed-in user (filled in by the auth layer)."""
-
-    @property
-    def username(self) -> str | None: ...
-
-
 class Services:
     """Online pieces built on first use (auth, API client, uploader).
 
@@ -96,8 +89,6 @@ class Context:
     services: Services = field(default_factory=Services)
     interactive: bool = True  # False under `handterm exec`
     clock: Callable[[], datetime] = utc_now
-    # Set by the UI so commands can say which keys to press.
-    front_end: str = "tui"
     # Where a long command reports progress (thread-safe; the TUI puts it on the status bar).
     progress: Callable[[str], None] | None = None
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -207,7 +206,3 @@ class RecordStore:
         if part == "keystrokes":
             return json.dumps(web_char_times(record.keystrokes), ensure_ascii=False)
         return record.dumps()
-
-    def add_many(self, records: Sequence[Record]) -> None:
-        for record in records:
-            self.add(record)
