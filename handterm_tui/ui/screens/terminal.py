@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from handterm_tui.commands.base import AskSecret, Clear, Exit, OpenScreen
+from handterm_tui.commands.base import REGISTRY, AskSecret, Clear, Exit, OpenScreen
 from handterm_tui.commands.runner import Run
 from handterm_tui.core.history import HistoryCursor
 from handterm_tui.core.parser import ParseError, split_words
@@ -39,6 +39,7 @@ class TerminalScreen(Screen[None]):
         self.history = HistoryCursor()
         self._pending: Run | None = None  # a command waiting for a secret
         self._secrets: list[str] = []
+        self._secret_prompts: list[str] = []
         self._busy = False
 
     @property
@@ -104,8 +105,6 @@ class TerminalScreen(Screen[None]):
         self.run_line(line, keystrokes)
 
     def run_line(self, line: str, keystrokes: Sequence[Keystroke] | None = None) -> None:
-        from handterm_tui.commands.base import REGISTRY
-
         first = line.strip().split(None, 1)[0] if line.strip() else ""
         spec = REGISTRY.get(first)
         keys = list(keystrokes or [])
@@ -159,9 +158,8 @@ class TerminalScreen(Screen[None]):
     def _ask_secret(self, run: Run, action: AskSecret) -> None:
         self._pending = run
         self._secrets = []
-        prompts = [action.prompt, *action.more]
-        self._secret_prompts = prompts
-        self._enter_secret_mode(prompts[0])
+        self._secret_prompts = [action.prompt, *action.more]
+        self._enter_secret_mode(self._secret_prompts[0])
 
     def _enter_secret_mode(self, label: str) -> None:
         prompt = self.prompt
@@ -244,8 +242,6 @@ class TerminalScreen(Screen[None]):
         event.stop()
         if self._pending is not None:
             return
-        from handterm_tui.commands.base import REGISTRY
-
         prompt = self.prompt
         before = prompt.value[: prompt.cursor_position]
         after = prompt.value[prompt.cursor_position :]
