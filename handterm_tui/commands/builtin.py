@@ -191,7 +191,7 @@ def profile(ctx: Context, cmd: ParsedCommand) -> Outcome:
     return Outcome("\n".join(lines))
 
 
-@command("whoami", "Who is signed in", "whoami")
+@command("whoami", "Who is signed in", "whoami", category="account")
 def whoami(ctx: Context, cmd: ParsedCommand) -> Outcome:
     user = ctx.username
     if user:

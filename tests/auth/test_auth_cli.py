@@ -125,3 +125,21 @@ def test_no_secret_on_disk_except_the_token_store(
             text = path.read_text(errors="replace")
             assert not any(secret in text for secret in secrets), f"secret in {path}"
     assert not any(secret in printed.out + printed.err for secret in secrets)
+
+
+def test_exec_whoami_knows_the_signed_in_user(
+    backend: Any,
+    backend_user: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from handterm_tui.cli import run_exec
+
+    user, password, _ = backend_user
+    config = config_for(backend)
+    assert run_exec(config, ["whoami"]) == 0
+    assert capsys.readouterr().out.startswith("guest")
+    assert login(config, user, password, monkeypatch) == 0
+    capsys.readouterr()
+    assert run_exec(config, ["whoami"]) == 0
+    assert capsys.readouterr().out.strip() == user
