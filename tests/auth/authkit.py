@@ -180,3 +180,13 @@ def config_for(
         default_profile="local",
         settings=Settings(token_store=token_store, keyring_timeout=keyring_timeout),
     )
+
+
+def cli_login(config: Any, user: str, password: str, monkeypatch: Any) -> int:
+    """`handterm login --password-stdin` with ``password`` on standard input."""
+    import io
+
+    from handterm_tui import cli_auth
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+    return cli_auth.login_main(config, user, password_stdin=True)

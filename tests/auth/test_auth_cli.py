@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from authkit import config_for
+from authkit import cli_login, config_for
 
 from handterm_tui import cli_auth, paths
 from handterm_tui.config import Config
@@ -18,9 +18,7 @@ from handterm_tui.config import Config
 pytestmark = pytest.mark.xdist_group("auth-e2e")
 
 
-def login(config: Config, user: str, password: str, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    return cli_auth.login_main(config, user, password_stdin=True)
+login = cli_login
 
 
 def status(config: Config, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any]]:

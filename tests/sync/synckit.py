@@ -3,7 +3,6 @@ and what the server really holds (read from its data dir, not through the API)."
 
 from __future__ import annotations
 
-import io
 import os
 import sys
 from datetime import UTC, datetime, timedelta
@@ -12,7 +11,7 @@ from typing import Any
 from urllib.parse import unquote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "auth"))
-from authkit import config_for
+from authkit import cli_login, config_for
 
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import Keystroke
@@ -23,10 +22,7 @@ START = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
 def login(config: Any, user: str, password: str, monkeypatch: Any) -> None:
-    from handterm_tui import cli_auth
-
-    monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
-    assert cli_auth.login_main(config, user, password_stdin=True) == 0
+    assert cli_login(config, user, password, monkeypatch) == 0
 
 
 def offline_records(store: Any, count: int, *, every_keys: int = 2, start: int = 0) -> None:
