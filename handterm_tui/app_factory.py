@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from handterm_tui import paths
-from handterm_tui.commands import Context, Services
+from handterm_tui.commands import Context
 from handterm_tui.config import Config
+from handterm_tui.services import OfflineServices, Services
 from handterm_tui.store import Store
 
 if TYPE_CHECKING:
@@ -18,20 +19,13 @@ def open_store() -> Store:
     return Store(paths.database_file())
 
 
-def build_services(config: Config, store: Store | None = None) -> Services:
+def build_services(config: Config, store: Store) -> Services:
     """The online services for the active profile; offline mode has none."""
     if config.profile is None:
-        return Services()
+        return OfflineServices()
     from handterm_tui.online import OnlineServices
 
-    services = OnlineServices(config, store)
-    try:
-        from handterm_tui.sync.job import upload_job  # type: ignore[import-not-found,unused-ignore]
-    except ModuleNotFoundError:
-        pass
-    else:
-        services.add_job(upload_job)
-    return services
+    return OnlineServices(config, store)
 
 
 def build_context(config: Config, *, interactive: bool = True) -> Context:

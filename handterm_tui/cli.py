@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from handterm_tui import __version__, paths
 
 if TYPE_CHECKING:
+    from handterm_tui.commands import Context
+    from handterm_tui.commands.base import Choose
     from handterm_tui.config import Config
 
 from handterm_tui.exits import EXIT_USAGE as USAGE_ERROR
@@ -58,7 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read the password from the first line of standard input",
     )
-    sub.add_parser("logout", parents=[common], help="sign out everywhere and forget the tokens")
+    logout = sub.add_parser(
+        "logout", parents=[common], help="sign out everywhere and forget the tokens"
+    )
+    logout.add_argument(
+        "--sync-first",
+        action="store_true",
+        help="upload what waits before signing out (otherwise it is kept for your next sign-in)",
+    )
     status = sub.add_parser(
         "status",
         parents=[common],
@@ -68,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", parents=[common], help="upload queued records now")
     sync.add_argument("--json", action="store_true")
+    sync.add_argument(
+        "--include-signed-out",
+        action="store_true",
+        help="first add what was made here while signed out to the signed-in account",
+    )
     logs = sub.add_parser("logs", parents=[common], help="list, show or export records")
     logs.add_argument("logs_args", nargs=argparse.REMAINDER)
 
@@ -115,50 +129,69 @@ def run_exec(config: Config, words: Sequence[str]) -> int:
     """Run one prompt command and print its response as plain text."""
     from handterm_tui.app_factory import build_context
     from handterm_tui.commands import Runner
-    from handterm_tui.commands.base import AskSecret, OpenScreen
+    from handterm_tui.commands.base import AskSecret, Choose, OpenScreen
 
     if not words:
         print('handterm exec: give a command line, e.g. handterm exec "wrt hi"', file=sys.stderr)
         return USAGE_ERROR
     line = words[0] if len(words) == 1 else shlex.join(words)
     ctx = build_context(config, interactive=False)
-    _prepare_session(ctx, line)
-    runner = Runner(ctx)
-    run = runner.start(line)
-    while isinstance(run.outcome.action, AskSecret):
-        action = run.outcome.action
-        secrets = []
-        for label in (action.prompt, *action.more):
-            secret = _read_secret(label)
-            if secret is None:
-                run = runner.cancel(run)
-                print("No secret given; cancelled.", file=sys.stderr)
-                return 1
-            secrets.append(secret)
-        run = runner.finish(run, *secrets)
-    if run.outcome.text:
-        print(run.outcome.text)
-    if isinstance(run.outcome.action, OpenScreen) and not run.outcome.text:
-        print(f"`{run.parsed.name}` opens a screen; run it in the TUI (`handterm`).")
-    return 0 if run.outcome.ok else 1
+    try:
+        _prepare_session(ctx)
+        runner = Runner(ctx)
+        run = runner.start(line)
+        while run.waiting:
+            action = run.outcome.action
+            if isinstance(action, Choose):
+                run = runner.choose(run, _ask_choice(action))
+                continue
+            assert isinstance(action, AskSecret)
+            secrets = []
+            for label in (action.prompt, *action.more):
+                secret = _read_secret(label)
+                if secret is None:
+                    run = runner.cancel(run)
+                    print("No secret given; cancelled.", file=sys.stderr)
+                    return 1
+                secrets.append(secret)
+            run = runner.finish(run, *secrets)
+        if run.outcome.text:
+            print(run.outcome.text)
+        if isinstance(run.outcome.action, OpenScreen) and not run.outcome.text:
+            print(f"`{run.parsed.name}` opens a screen; run it in the TUI (`handterm`).")
+        return 0 if run.outcome.ok else 1
+    finally:
+        ctx.services.close()
+        ctx.store.close()
 
 
-def _prepare_session(ctx: object, line: str) -> None:
-    """Load the stored session for commands that use it; local commands stay offline."""
-    from handterm_tui.commands import REGISTRY
-    from handterm_tui.online import OnlineServices
+def _ask_choice(action: Choose) -> str | None:
+    """A question on the terminal; without one, the safe default (None)."""
+    if not sys.stdin.isatty():
+        return None
+    print(action.question)
+    keys = [key for key, _ in action.options]
+    for number, (key, label) in enumerate(action.options, start=1):
+        mark = " (default)" if key == action.default else ""
+        print(f"  {number}. {label}{mark}")
+    try:
+        answer = input(f"Choose 1-{len(keys)} [Enter: default]: ").strip()
+    except (EOFError, KeyboardInterrupt):
+        return None
+    if answer.isdigit() and 1 <= int(answer) <= len(keys):
+        return str(keys[int(answer) - 1])
+    return None
 
-    services = getattr(ctx, "services", None)
-    spec = REGISTRY.get(line.strip().split(None, 1)[0] if line.strip() else "")
-    if not isinstance(services, OnlineServices) or spec is None:
-        return
-    if spec.blocking or spec.category == "account":
-        from handterm_tui.auth.errors import AuthError
 
-        try:
-            services.start()
-        except AuthError as exc:
-            logging.getLogger("handterm").info("session not loaded: %s", exc.message)
+def _prepare_session(ctx: Context) -> None:
+    """Load the stored session first: every record needs its owner, and `exec` reports the
+    same states as the TUI."""
+    from handterm_tui.services import Unavailable
+
+    try:
+        ctx.services.start()
+    except Unavailable as exc:
+        logging.getLogger("handterm").info("session not loaded: %s", exc.message)
 
 
 def _read_secret(label: str) -> str | None:
@@ -220,13 +253,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command == "login":
                 return cli_auth.login_main(config, args.username, args.password_stdin)
             if args.command == "logout":
-                return cli_auth.logout_main(config)
+                return cli_auth.logout_main(config, args.sync_first)
             return cli_auth.status_main(config, args.json)
         if args.command in ("sync", "logs"):
             from handterm_tui import cli_logs  # type: ignore[attr-defined]
 
             if args.command == "sync":
-                return int(cli_logs.sync_main(config, args.json))
+                return int(cli_logs.sync_main(config, args.json, args.include_signed_out))
             return int(cli_logs.logs_main(config, args.logs_args))
     except StoreError as exc:
         print(f"handterm: {exc}", file=sys.stderr)

@@ -19,6 +19,7 @@ from handterm_tui.exits import err as _err
 if TYPE_CHECKING:
     from handterm_tui.auth.factory import AuthSystem
     from handterm_tui.auth.session import SessionStatus
+    from handterm_tui.commands.base import Context
     from handterm_tui.config import Config
 
 
@@ -73,10 +74,16 @@ def login_main(config: Config, username: str | None, password_stdin: bool) -> in
         _err("empty password")
         return EXIT_USAGE
 
-    system = _build(config)
-    if system is None:
-        return EXIT_NOT_SIGNED_IN
-    with system:
+    from handterm_tui.app_factory import build_context
+    from handterm_tui.services import Unavailable
+
+    ctx = build_context(config, interactive=False)
+    try:
+        try:
+            system = ctx.services.auth()
+        except Unavailable as exc:
+            _err(exc.message)
+            return EXIT_NOT_SIGNED_IN
         session = system.session
         try:
             try:
@@ -97,7 +104,23 @@ def login_main(config: Config, username: str | None, password_stdin: bool) -> in
             print(status.store_note)
         if status.message:
             print(status.message)
+        _offer_unowned(ctx, ask=interactive and not password_stdin)
+    finally:
+        ctx.services.close()
+        ctx.store.close()
     return EXIT_OK
+
+
+def _offer_unowned(ctx: Context, *, ask: bool) -> None:
+    """The prompt's offer, on the shell: asked on a terminal, else kept apart (and said)."""
+    from handterm_tui.cli import _ask_choice
+    from handterm_tui.commands.account import offer_unowned
+    from handterm_tui.commands.base import Choose, Outcome
+
+    offer = offer_unowned(ctx, Outcome()).action
+    if isinstance(offer, Choose):
+        picked = _ask_choice(offer) if ask else None
+        print(offer.then(picked or offer.default).text)
 
 
 def _answer(system: AuthSystem, challenge: object, username: str, password: str) -> SessionStatus:
@@ -115,15 +138,12 @@ def _answer(system: AuthSystem, challenge: object, username: str, password: str)
     return system.session.answer_mfa(challenge, code)
 
 
-def logout_main(config: Config) -> int:
-    """Global sign-out (best effort) and erase every stored token copy. Always 0 if done."""
-    system = _build(config)
-    if system is None:
-        return EXIT_NOT_SIGNED_IN
-    with system:
-        system.session.start()
-        print(system.session.sign_out())
-    return EXIT_OK
+def logout_main(config: Config, sync_first: bool = False) -> int:
+    """Global sign-out (best effort) and erase every stored token copy: the prompt's `logout`
+    without a question (what waits is kept, or uploaded first with ``sync_first``)."""
+    from handterm_tui.cli import run_exec
+
+    return run_exec(config, ["logout --sync-first" if sync_first else "logout"])
 
 
 def _exit_for(status: SessionStatus) -> int:

@@ -25,6 +25,7 @@ from handterm_tui.exits import err as _err
 if TYPE_CHECKING:
     from handterm_tui.commands.base import Context
     from handterm_tui.config import Config
+    from handterm_tui.core.owner import Owner
     from handterm_tui.store import Store
     from handterm_tui.sync.uploader import Progress
 
@@ -36,26 +37,39 @@ def _tty(stream: TextIO) -> bool:
         return False
 
 
-def sync_main(config: Config, as_json: bool) -> int:
+def sync_main(config: Config, as_json: bool, include_signed_out: bool = False) -> int:
     from handterm_tui.app_factory import build_context
-    from handterm_tui.sync.access import signed_in_auth
-    from handterm_tui.sync.uploader import Uploader
+    from handterm_tui.services import Unavailable
 
     ctx = build_context(config, interactive=False)
     try:
-        waiting = ctx.store.outbox.count()
-        auth, why = signed_in_auth(ctx.services)
-        if auth is None:
+        try:
+            account = ctx.services.account_api()
+        except Unavailable as exc:
+            waiting = ctx.store.outbox.count(owner=ctx.owner())
             if as_json:
-                print(json.dumps({"sent": 0, "failed": 0, "left": waiting, "paused": why}))
+                print(json.dumps({"sent": 0, "failed": 0, "left": waiting, "paused": exc.message}))
             else:
-                _err(f"{waiting:,} waiting. {why}")
+                _err(f"{waiting:,} waiting. {exc.message}")
             return EXIT_NOT_SIGNED_IN
+        if include_signed_out:
+            moved = ctx.store.owners.adopt(account.owner)
+            if moved.total and not as_json:
+                print(f"Added {moved.words()} made while signed out to this account.")
+        sync = ctx.services.sync
+        assert sync is not None
         progress = _stderr_progress if _tty(sys.stderr) and not as_json else None
-        report = Uploader(ctx.store, auth.api).run(force=True, progress=progress)
+        report = sync.run(force=True, progress=progress)
         if progress is not None:
             print(file=sys.stderr)
         print(json.dumps(report.as_dict()) if as_json else report.summary())
+        unowned = ctx.store.owners.unowned(account.owner.profile)
+        if unowned.total and not include_signed_out and not as_json:
+            print(
+                f"{unowned.words()} made while signed out wait apart: "
+                "`handterm sync --include-signed-out` adds them to this account.",
+                file=sys.stderr,
+            )
         if report.left == 0:
             return EXIT_OK
         if report.paused and "session" in report.paused:
@@ -64,10 +78,7 @@ def sync_main(config: Config, as_json: bool) -> int:
             return EXIT_UNREACHABLE
         return EXIT_LEFT
     finally:
-        services = ctx.services
-        close = getattr(services, "close", None)
-        if callable(close):
-            close()
+        ctx.services.close()
         ctx.store.close()
 
 
@@ -107,33 +118,35 @@ def logs_main(config: Config, argv: list[str]) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
     from handterm_tui.app_factory import build_context
+    from handterm_tui.cli import _prepare_session
 
     ctx = build_context(config, interactive=False)
     try:
+        _prepare_session(ctx)  # whose records to list: the signed-in account's
         if getattr(args, "remote", False) and not _fetch(ctx, limit=1000):
             return 1
+        viewer = ctx.owner()
         if args.action == "list":
-            return _list(ctx.store, args)
+            return _list(ctx.store, args, viewer)
         if args.action == "show":
-            return _show(ctx.store, args)
-        return _export(ctx.store, args)
+            return _show(ctx.store, args, viewer)
+        return _export(ctx.store, args, viewer)
     finally:
-        close = getattr(ctx.services, "close", None)
-        if callable(close):
-            close()
+        ctx.services.close()
         ctx.store.close()
 
 
 def _fetch(ctx: Context, limit: int) -> bool:
-    from handterm_tui.sync.access import signed_in_auth
+    from handterm_tui.services import Unavailable
     from handterm_tui.sync.remote import fetch_records
 
-    auth, why = signed_in_auth(ctx.services)
-    if auth is None:
-        _err(why)
+    try:
+        account = ctx.services.account_api()
+    except Unavailable as exc:
+        _err(exc.message)
         return False
     try:
-        report = fetch_records(auth.api, ctx.store, limit=limit)
+        report = fetch_records(account.api, ctx.store, account.owner, limit=limit)
     except Exception as exc:
         _err(f"cannot read the server's records: {getattr(exc, 'message', exc)}")
         return False
@@ -141,14 +154,14 @@ def _fetch(ctx: Context, limit: int) -> bool:
     return True
 
 
-def _list(store: Store, args: argparse.Namespace) -> int:
+def _list(store: Store, args: argparse.Namespace, viewer: Owner) -> int:
     from handterm_tui.sync.browse import Filter, LogIndex
 
     if args.limit < 1:
         _err("--limit must be at least 1")
         return EXIT_USAGE
     flt = Filter(query=" ".join(args.search) or None, kind=args.kind, remote=args.remote)
-    index = LogIndex(store, flt)
+    index = LogIndex(store, flt, viewer=viewer)
     rows, _ = index.page(limit=args.limit)
     if args.json:
         print(
@@ -179,11 +192,11 @@ def _list(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _show(store: Store, args: argparse.Namespace) -> int:
+def _show(store: Store, args: argparse.Namespace, viewer: Owner) -> int:
     from handterm_tui.sync.browse import LogIndex, export_dict, upload_state
     from handterm_tui.sync.detail import record_text
 
-    index = LogIndex(store)
+    index = LogIndex(store, viewer=viewer)
     row = index.row_for(args.ref)
     record = index.record(row) if row is not None else None
     if row is None or record is None:
@@ -196,10 +209,10 @@ def _show(store: Store, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _export(store: Store, args: argparse.Namespace) -> int:
+def _export(store: Store, args: argparse.Namespace, viewer: Owner) -> int:
     from handterm_tui.sync.browse import LogIndex, export_lines
 
-    index = LogIndex(store)
+    index = LogIndex(store, viewer=viewer)
     if args.output:
         try:
             with open(args.output, "w", encoding="utf-8", newline="") as handle:

@@ -12,6 +12,7 @@ back to the provider, which ends the session.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -147,6 +148,12 @@ class HandTermApi:
             follow_redirects=False,
             headers={"Accept": "application/json", "User-Agent": f"handterm/{__version__}"},
         )
+
+    def with_tokens(self, tokens: TokenProvider) -> HandTermApi:
+        """The same API and connection pool, sending ``tokens``' tokens instead."""
+        bound = copy.copy(self)
+        bound.tokens = tokens
+        return bound
 
     # -- plumbing -----------------------------------------------------------------------
 

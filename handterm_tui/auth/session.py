@@ -80,6 +80,7 @@ class SessionStatus:
     refreshes: int = 0
     calls_retried: int = 0
     profile: str | None = None
+    account: str | None = None  # core.owner.account_key of the tokens held (None: none held)
 
     @property
     def signed_in(self) -> bool:
@@ -208,6 +209,7 @@ class SessionManager:
                 refreshes=self.refreshes,
                 calls_retried=self.calls_retried,
                 profile=self.profile,
+                account=tokens.account if tokens else None,
             )
 
     @property

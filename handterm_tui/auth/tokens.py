@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+from handterm_tui.core.owner import account_key
+
 DEFAULT_LIFETIME = 3600.0  # Cognito's default access-token lifetime, used when iat is missing
 
 
@@ -125,6 +127,15 @@ class TokenSet:
             now=now,
         )
         return fresh
+
+    @property
+    def account(self) -> str:
+        """Who these tokens belong to (core.owner.account_key: pool and sub)."""
+        try:
+            claims = jwt_claims(self.access_token)
+        except TokenFormatError:
+            claims = {}
+        return account_key(claims, self.username)
 
     @property
     def lifetime(self) -> float:

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import importlib
 
-from handterm_tui.commands.base import REGISTRY, Context, Outcome, Services
+from handterm_tui.commands.base import REGISTRY, Context, Outcome
 from handterm_tui.commands.runner import Run, Runner
 
-# Modules that register commands; a missing optional one (a feature not built) is skipped.
+# Modules that register commands, in the order `help` lists their categories.
 _MODULES = ("builtin", "notes", "account", "logs", "practice")
 
 
 def load_all() -> None:
     for name in _MODULES:
-        try:
-            importlib.import_module(f"handterm_tui.commands.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"handterm_tui.commands.{name}":
-                raise
-    from handterm_tui.commands.pending import register_planned
-
-    register_planned()
+        importlib.import_module(f"handterm_tui.commands.{name}")
 
 
 load_all()
 
-__all__ = ["REGISTRY", "Context", "Outcome", "Run", "Runner", "Services"]
+__all__ = ["REGISTRY", "Context", "Outcome", "Run", "Runner"]

@@ -26,6 +26,7 @@ from handterm_tui.auth.errors import (
 from handterm_tui.auth.policy import policy_message
 from handterm_tui.commands.base import (
     AskSecret,
+    Choose,
     Context,
     OpenScreen,
     Outcome,
@@ -33,7 +34,8 @@ from handterm_tui.commands.base import (
     usage_error,
 )
 from handterm_tui.core.parser import ParsedCommand, quote
-from handterm_tui.core.records import NOT_SIGNED_IN, UNAVAILABLE, USAGE
+from handterm_tui.core.records import FAILED, NOT_SIGNED_IN, UNAVAILABLE, USAGE
+from handterm_tui.services import Unavailable
 
 if TYPE_CHECKING:
     from handterm_tui.auth.factory import AuthSystem
@@ -58,13 +60,12 @@ NO_PASSWORD_ON_LINE = (
 
 def _auth(ctx: Context) -> AuthSystem | Outcome:
     """The profile's auth system, or an Outcome saying why there is none."""
-    try:
-        auth = ctx.services.get("auth")
-    except AuthError as exc:
-        return Outcome(exc.message, status=UNAVAILABLE)
-    if auth is None:
+    if is_offline(ctx):
         return Outcome(OFFLINE_HINT, status=UNAVAILABLE)
-    return auth  # type: ignore[no-any-return]
+    try:
+        return ctx.services.auth()
+    except Unavailable as exc:
+        return Outcome(exc.message, status=UNAVAILABLE)
 
 
 def is_offline(ctx: Context) -> bool:
@@ -82,13 +83,46 @@ def _failed(exc: AuthError) -> Outcome:
     return Outcome(exc.message, status=status, extra={AUTH_ERROR: type(exc).__name__})
 
 
-def _signed_in(status: SessionStatus) -> Outcome:
+def _signed_in(ctx: Context, status: SessionStatus) -> Outcome:
     lines = [f"Signed in as {status.username}."]
     if status.store_note:
         lines.append(status.store_note)
     if status.message:
         lines.append(status.message)
-    return Outcome("\n".join(lines))
+    return offer_unowned(ctx, Outcome("\n".join(lines)))
+
+
+def offer_unowned(ctx: Context, outcome: Outcome) -> Outcome:
+    """After a sign-in: items made while signed out are offered once to the account, and
+    join it only on a yes (the default, and a script's answer, is no)."""
+    owner = ctx.owner()
+    if not owner.signed_in:
+        return outcome
+    unowned = ctx.store.owners.unowned(owner.profile)
+    if not unowned.total:
+        return outcome
+    who = owner.username or "this account"
+
+    def then(choice: str) -> Outcome:
+        if choice == "add":
+            moved = ctx.store.owners.adopt(owner)
+            return Outcome(
+                f"Added {moved.words()} to {who}'s account; "
+                + ("they upload in the background." if moved.queued else "nothing was waiting.")
+            )
+        return Outcome(
+            f"Kept apart: {unowned.words()} stay on this machine, shown only while nobody is "
+            "signed in. `sync --include-signed-out` adds them to the signed-in account later."
+        )
+
+    outcome.action = Choose(
+        f"{unowned.words()} made while signed out are on this machine. "
+        f"Add them to {who}'s account (they would upload to it)?",
+        (("keep", "No, keep them apart"), ("add", f"Yes, add them to {who}")),
+        default="keep",
+        then=then,
+    )
+    return outcome
 
 
 def _new_password_problem(new: str, again: str) -> Outcome | None:
@@ -101,16 +135,18 @@ def _new_password_problem(new: str, again: str) -> Outcome | None:
 # -- login ----------------------------------------------------------------------------
 
 
-def _sign_in(auth: AuthSystem, user: str, password: str) -> Outcome:
+def _sign_in(ctx: Context, auth: AuthSystem, user: str, password: str) -> Outcome:
     try:
-        return _signed_in(auth.session.sign_in(user, password))
+        return _signed_in(ctx, auth.session.sign_in(user, password))
     except ChallengeRequired as challenge:
-        return _challenge(auth, challenge, user, password)
+        return _challenge(ctx, auth, challenge, user, password)
     except AuthError as exc:
         return _failed(exc)
 
 
-def _challenge(auth: AuthSystem, challenge: ChallengeRequired, user: str, password: str) -> Outcome:
+def _challenge(
+    ctx: Context, auth: AuthSystem, challenge: ChallengeRequired, user: str, password: str
+) -> Outcome:
     if challenge.kind == "new_password":
 
         def set_new(new: str, again: str) -> Outcome:
@@ -118,7 +154,7 @@ def _challenge(auth: AuthSystem, challenge: ChallengeRequired, user: str, passwo
             if problem:
                 return problem
             try:
-                return _signed_in(auth.session.answer_new_password(user, password, new))
+                return _signed_in(ctx, auth.session.answer_new_password(user, password, new))
             except AuthError as exc:
                 return _failed(exc)
 
@@ -130,7 +166,7 @@ def _challenge(auth: AuthSystem, challenge: ChallengeRequired, user: str, passwo
 
     def answer(code: str) -> Outcome:
         try:
-            return _signed_in(auth.session.answer_mfa(challenge, code.strip()))
+            return _signed_in(ctx, auth.session.answer_mfa(challenge, code.strip()))
         except AuthError as exc:
             return _failed(exc)
 
@@ -163,7 +199,9 @@ def login(ctx: Context, cmd: ParsedCommand) -> Outcome:
     if isinstance(auth, Outcome):
         return auth
     user = cmd.args[0]
-    return Outcome(action=AskSecret(f"Password for {user}:", lambda pw: _sign_in(auth, user, pw)))
+    return Outcome(
+        action=AskSecret(f"Password for {user}:", lambda pw: _sign_in(ctx, auth, user, pw))
+    )
 
 
 # -- sign-up --------------------------------------------------------------------------
@@ -354,20 +392,82 @@ def forgot(ctx: Context, cmd: ParsedCommand) -> Outcome:
 # -- session --------------------------------------------------------------------------
 
 
+def _items(count: int) -> str:
+    return f"{count:,} item{'s' if count != 1 else ''}"
+
+
 @command(
     "logout",
     "Sign out everywhere and forget the tokens",
-    "logout",
+    "logout [--sync-first]",
     category="account",
     blocking=True,
+    flags=("sync-first",),
+    details="When items still wait to upload, asks first: upload them, keep them here for this\n"
+    "account's next sign-in, or cancel. --sync-first uploads them without asking; without\n"
+    "a terminal to ask, they are kept.",
 )
 def logout(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    if cmd.args:
+        return usage_error("logout [--sync-first]", "logout takes no arguments.")
     auth = _auth(ctx)
     if isinstance(auth, Outcome):
         return auth
     auth.session.start()
+    owner = ctx.owner()
+    waiting = ctx.store.outbox.count(owner=owner) if owner.signed_in else 0
+    if not waiting:
+        return Outcome(auth.session.sign_out())
+    if cmd.switches.get("sync-first"):
+        return _sync_then_sign_out(ctx, auth)
+    who = owner.username or "this account"
+    if not ctx.interactive:
+        return _sign_out_keeping(auth, who, waiting)
+
+    def then(choice: str) -> Outcome:
+        if choice == "upload":
+            return _sync_then_sign_out(ctx, auth)
+        if choice == "keep":
+            return _sign_out_keeping(auth, who, waiting)
+        return Outcome(f"Still signed in as {who}; nothing changed.", status=USAGE)
+
+    return Outcome(
+        action=Choose(
+            f"{who} has {_items(waiting)} still waiting to upload. Before signing out:",
+            (
+                ("upload", "Upload them first"),
+                ("keep", f"Keep them for {who}'s next sign-in"),
+                ("cancel", "Cancel: stay signed in"),
+            ),
+            default="cancel",
+            then=then,
+        )
+    )
+
+
+def _sign_out_keeping(auth: AuthSystem, who: str, waiting: int) -> Outcome:
     message = auth.session.sign_out()
-    return Outcome(f"{message} Your local records stay here and will upload after `login`.")
+    return Outcome(
+        f"{message} {_items(waiting)} stay on this machine and upload when {who} signs in "
+        "here again; no other account can send them."
+    )
+
+
+def _sync_then_sign_out(ctx: Context, auth: AuthSystem) -> Outcome:
+    sync = ctx.services.sync
+    report = sync.run(force=True) if sync is not None else None
+    left = report.left if report is not None else 0
+    owner = ctx.owner()
+    message = auth.session.sign_out()
+    done = f"Uploaded {report.sent:,}. " if report is not None and report.sent else ""
+    if left:
+        why = f" ({report.paused})" if report is not None and report.paused else ""
+        return Outcome(
+            f"{done}{_items(left)} could not be uploaded{why}; they stay here for "
+            f"{owner.username or 'this account'}'s next sign-in. {message}",
+            status=FAILED,
+        )
+    return Outcome(f"{done}{message}")
 
 
 @command(
@@ -481,10 +581,7 @@ class SessionControls:
 
     def current(self) -> SessionStatus | None:
         """The last status the session manager reported (cheap: for the UI thread)."""
-        from handterm_tui.auth.session import SessionStatus
-
-        status = getattr(self.ctx.services, "status", None)
-        return status if isinstance(status, SessionStatus) else None
+        return self.ctx.services.status
 
     def load(self) -> SessionStatus | str:
         """Load the stored session (blocking: call from a worker). A string says why not."""

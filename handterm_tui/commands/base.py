@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from handterm_tui.core.owner import Owner
 from handterm_tui.core.parser import ParsedCommand
 from handterm_tui.core.records import OK, utc_now
 from handterm_tui.core.registry import CommandSpec, Completer, Registry
+from handterm_tui.services import OfflineServices, Services
 
 if TYPE_CHECKING:
     from handterm_tui.config import Config
@@ -49,6 +51,18 @@ class AskSecret(Action):
 
 
 @dataclass(frozen=True)
+class Choose(Action):
+    """Ask the user to pick one of ``options`` (key, label), then finish the command with the
+    key. ``default`` is what Esc, a closed window or a script without a terminal gets: always
+    the choice that changes nothing."""
+
+    question: str
+    options: tuple[tuple[str, str], ...]
+    default: str
+    then: Callable[[str], Outcome]
+
+
+@dataclass(frozen=True)
 class OpenScreen(Action):
     name: str
     params: dict[str, Any] = field(default_factory=dict)
@@ -68,25 +82,11 @@ class Outcome:
         return 200 <= self.status < 300
 
 
-class Services:
-    """Online pieces built on first use (auth, API client, uploader).
-
-    The base has none: offline mode. The auth layer provides a subclass.
-    """
-
-    @property
-    def username(self) -> str | None:
-        return None
-
-    def get(self, name: str) -> Any:
-        return None
-
-
 @dataclass
 class Context:
     config: Config
     store: Store
-    services: Services = field(default_factory=Services)
+    services: Services = field(default_factory=OfflineServices)
     interactive: bool = True  # False under `handterm exec`
     clock: Callable[[], datetime] = utc_now
     # Where a long command reports progress (thread-safe; the TUI puts it on the status bar).
@@ -95,6 +95,10 @@ class Context:
     @property
     def username(self) -> str | None:
         return self.services.username
+
+    def owner(self) -> Owner:
+        """Who owns what is made now, and whose items the views show."""
+        return self.services.owner()
 
 
 Handler = Callable[[Context, ParsedCommand], Outcome]

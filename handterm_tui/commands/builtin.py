@@ -102,7 +102,7 @@ def history(ctx: Context, cmd: ParsedCommand) -> Outcome:
         return usage_error("history [--limit N]", str(exc))
     if cmd.args:
         return usage_error("history [--limit N]", "history takes no arguments.")
-    lines = ctx.store.records.history_lines(ctx.config.settings.history_limit)
+    lines = ctx.store.records.history_lines(ctx.config.settings.history_limit, viewer=ctx.owner())
     shown = lines[-limit:]
     if not shown:
         return Outcome("No history yet.")
@@ -151,7 +151,7 @@ def target(ctx: Context, cmd: ParsedCommand) -> Outcome:
 @command("show", "List the phrases you have beaten the target on", "show")
 def show(ctx: Context, cmd: ParsedCommand) -> Outcome:
     best: dict[str, float] = {}
-    page = ctx.store.records.page(kind="game", limit=10_000)
+    page = ctx.store.records.page(kind="game", limit=10_000, viewer=ctx.owner())
     for record in page.records:
         key = str(record.extra.get("phrase", ""))
         # Achievements are judged on net WPM; older records may only have gross.

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING
 from handterm_tui.commands.base import Context, OpenScreen, Outcome, command, usage_error
 from handterm_tui.core.parser import ParsedCommand
 from handterm_tui.core.records import FAILED, NOT_SIGNED_IN, UNAVAILABLE
+from handterm_tui.services import Unavailable
 
 if TYPE_CHECKING:
-    from handterm_tui.auth.factory import AuthSystem
-    from handterm_tui.sync.uploader import Progress, ProgressFn, Uploader
+    from handterm_tui.store import Census
+    from handterm_tui.sync.uploader import Progress, ProgressFn
 
 LOGS_USAGE = "logs [search…] [--kind command|game] [--since DATE] [--until DATE]"
 PROGRESS_FROM = 50  # queues shorter than this finish before a progress line would help
@@ -50,7 +51,9 @@ def logs(ctx: Context, cmd: ParsedCommand) -> Outcome:
     action = OpenScreen("logs", params)
     if ctx.interactive:
         return Outcome("", action=action, record=False)
-    index = LogIndex(ctx.store, Filter(query=query, kind=kind, since=since, until=until))
+    index = LogIndex(
+        ctx.store, Filter(query=query, kind=kind, since=since, until=until), viewer=ctx.owner()
+    )
     rows, _ = index.page(limit=10)
     total = index.count()
     if not rows:
@@ -76,40 +79,43 @@ def _day(cmd: ParsedCommand, key: str, *, end: bool) -> str | None:
 @command(
     "archive",
     "Upload queued records and notes now",
-    "archive",
+    "archive [--include-signed-out]",
     aliases=("sync",),
     category="logs",
     blocking=True,
-    details="Sends everything in the outbox with saveLog (each record keeps its key, so a\n"
-    "retry overwrites, never duplicates). A record leaves the queue only after the server\n"
-    "confirmed it. Prints what was sent, what failed and what is left.",
+    flags=("include-signed-out",),
+    details="Sends the signed-in account's waiting items with saveLog (each record keeps its\n"
+    "key, so a retry overwrites, never duplicates). A record leaves the queue only after the\n"
+    "server confirmed it. Prints what was sent, what failed and what is left.\n"
+    "--include-signed-out first adds what was made here while signed out to the account.",
 )
 def archive(ctx: Context, cmd: ParsedCommand) -> Outcome:
-    from handterm_tui.sync.access import signed_in_auth
-
-    waiting = ctx.store.outbox.count()
-    auth, why = signed_in_auth(ctx.services)
-    if auth is None:
+    if cmd.args:
+        return usage_error("archive [--include-signed-out]", "archive takes no arguments.")
+    try:
+        account = ctx.services.account_api()
+    except Unavailable as exc:
         return Outcome(
-            f"{waiting:,} item{'s' if waiting != 1 else ''} waiting. {why}", status=NOT_SIGNED_IN
+            f"{_waiting(ctx.store.outbox.census(ctx.owner()).mine)} {exc.message}",
+            status=NOT_SIGNED_IN,
         )
+    added = ""
+    if cmd.switches.get("include-signed-out"):
+        moved = ctx.store.owners.adopt(account.owner)
+        if moved.total:
+            added = f"Added {moved.words()} made while signed out to this account.\n"
+    sync = ctx.services.sync
+    assert sync is not None  # an account API means an online profile
+    waiting = sync.waiting()
     if waiting == 0:
-        return Outcome("Nothing to upload: the outbox is empty.")
-    uploader = _uploader(ctx, auth)
-    report = uploader.run(force=True, progress=_progress_reporter(ctx, waiting))
+        return Outcome(added + "Nothing to upload: everything of yours is on the server.")
+    report = sync.run(force=True, progress=_progress_reporter(ctx, waiting))
     status = 200 if report.left == 0 else (UNAVAILABLE if report.paused else FAILED)
-    return Outcome(report.summary(), status=status, extra={"sync": report.as_dict()})
+    return Outcome(added + report.summary(), status=status, extra={"sync": report.as_dict()})
 
 
-def _uploader(ctx: Context, auth: AuthSystem) -> Uploader:
-    """The services' shared uploader (so a tick never races this run), else a new one."""
-    from handterm_tui.online import OnlineServices
-    from handterm_tui.sync.job import uploader_for
-    from handterm_tui.sync.uploader import Uploader
-
-    services = ctx.services
-    shared = uploader_for(services) if isinstance(services, OnlineServices) else None
-    return shared or Uploader(ctx.store, auth.api)
+def _waiting(count: int) -> str:
+    return f"{count:,} item{'s' if count != 1 else ''} waiting."
 
 
 def _progress_reporter(ctx: Context, waiting: int) -> ProgressFn | None:
@@ -140,9 +146,12 @@ def _progress_reporter(ctx: Context, waiting: int) -> ProgressFn | None:
     details="Counts what waits by kind, the oldest item, retries and their last errors.",
 )
 def outbox(ctx: Context, cmd: ParsedCommand) -> Outcome:
-    items = ctx.store.outbox.items(limit=1_000_000)
+    owner = ctx.owner()
+    census = ctx.store.outbox.census(owner)
+    items = ctx.store.outbox.items(limit=1_000_000, owner=owner)
+    others = _others(census)
     if not items:
-        return Outcome("The outbox is empty: everything is on the server.")
+        return Outcome("Nothing of yours waits to upload." + others)
     parts = Counter(i.part for i in items)
     kinds = ", ".join(
         f"{n:,} {p}{'s' if n != 1 and p != 'keystrokes' else ''}" for p, n in parts.items()
@@ -162,20 +171,43 @@ def outbox(ctx: Context, cmd: ParsedCommand) -> Outcome:
             lines.append(f"  {count:,} × {error}")
         worst = max(failing, key=lambda i: i.attempts)
         lines.append(f"Most attempts: {worst.key} ({worst.attempts}).")
-    return Outcome("\n".join(lines))
+    return Outcome("\n".join(lines) + others)
+
+
+def _others(census: Census) -> str:
+    """What waits that is not the viewer's: counted, never shown."""
+    out = ""
+    if census.signed_out:
+        out += (
+            f"\n{census.signed_out:,} made while signed out wait apart: "
+            "`sync --include-signed-out` adds them to this account."
+        )
+    if census.other_accounts:
+        out += (
+            f"\n{census.other_accounts:,} of other accounts wait for them to sign in here "
+            "(they never upload to yours)."
+        )
+    return out
 
 
 def _why(ctx: Context) -> str:
     """Why items wait, without touching the network."""
+    from handterm_tui.auth.session import SessionState
+
     if ctx.config.profile is None:
         return "Offline mode: no server is configured, so nothing uploads."
-    status = getattr(ctx.services, "status", None)
-    state = getattr(status, "state", None)
-    value = getattr(state, "value", None)
-    if value == "signed_in":
+    status = ctx.services.status
+    state = status.state if status is not None else None
+    if state is SessionState.SIGNED_IN:
         return "Signed in: they upload in the background, or now with `sync`."
-    if value == "unreachable":
+    if state is SessionState.UNREACHABLE:
         return "The server cannot be reached: uploads resume when it answers."
-    if value == "session_ended":
-        return "The session ended: `login` again and they upload (nothing is lost)."
-    return "Not signed in: `login <user>` and they upload."
+    if state is SessionState.SESSION_ENDED:
+        return (
+            "The session ended: made while signed out, they wait apart; after `login` you "
+            "are asked whether they join your account (nothing is lost)."
+        )
+    return (
+        "Not signed in: made while signed out, they wait apart; after `login` you are asked "
+        "whether they join your account."
+    )

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from handterm_tui.commands.base import Context, Outcome, command, int_switch, usage_error
 from handterm_tui.core.parser import ParsedCommand
+from handterm_tui.services import Unavailable
 
 USAGE = "wrt <text…>  |  wrt [--limit N]"
 MAX_NOTE = 100_000
@@ -38,14 +39,14 @@ def wrt(ctx: Context, cmd: ParsedCommand) -> Outcome:
             return usage_error(
                 USAGE, f"A note can hold {MAX_NOTE:,} characters; this one has {len(text):,}."
             )
-        ctx.store.notes.add(text, created_ms=int(ctx.clock().timestamp() * 1000))
+        ctx.store.notes.add(text, owner=ctx.owner(), created_ms=int(ctx.clock().timestamp() * 1000))
         return Outcome(f"Noted ({len(text)} characters); it will be uploaded when you are online.")
     try:
         limit = int_switch(cmd, "limit", 10, low=1, high=1000)
     except ValueError as exc:
         return usage_error(USAGE, str(exc))
     footnote = _merge_server_notes(ctx, limit)
-    notes = ctx.store.notes.recent(limit)
+    notes = ctx.store.notes.recent(limit, viewer=ctx.owner())
     if not notes:
         return Outcome("No notes yet. Write one with `wrt <text>`." + footnote)
     return Outcome("\n".join(f"[{_when(n.created_ms)}] {n.text}" for n in notes) + footnote)
@@ -58,15 +59,15 @@ def _merge_server_notes(ctx: Context, limit: int) -> str:
     outcome: list[str] = []
 
     def fetch() -> None:
-        from handterm_tui.sync.access import signed_in_auth
         from handterm_tui.sync.remote import fetch_notes
 
-        auth, _why = signed_in_auth(ctx.services)
-        if auth is None:
+        try:
+            account = ctx.services.account_api()
+        except Unavailable:
             outcome.append("")  # not signed in: local notes are the whole answer
             return
         try:
-            fetch_notes(auth.api, ctx.store, limit=limit)
+            fetch_notes(account.api, ctx.store, account.owner, limit=limit)
         except Exception as exc:
             outcome.append(
                 f"\n(server not reachable: {getattr(exc, 'message', exc)}; notes here only)"

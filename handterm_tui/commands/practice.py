@@ -51,7 +51,7 @@ def _phrase_keys(args: tuple[str, ...], partial: str) -> Iterable[str]:
 
 
 def game_records(ctx: Context, limit: int = MAX_GAMES) -> list[Record]:
-    return ctx.store.records.page(kind="game", limit=limit).records
+    return ctx.store.records.page(kind="game", limit=limit, viewer=ctx.owner()).records
 
 
 def load_progress(ctx: Context) -> progress.Progress:

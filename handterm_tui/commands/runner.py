@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from handterm_tui.commands.base import REGISTRY, AskSecret, Context, Handler, Outcome
+from handterm_tui.commands.base import REGISTRY, AskSecret, Choose, Context, Handler, Outcome
 from handterm_tui.core.parser import ParsedCommand, ParseError, parse, quote, split_words
 from handterm_tui.core.records import FAILED, NOT_FOUND, USAGE, Record, mask_line
 from handterm_tui.core.registry import CommandSpec
@@ -32,6 +32,11 @@ class Run:
     @property
     def waiting_for_secret(self) -> bool:
         return isinstance(self.outcome.action, AskSecret)
+
+    @property
+    def waiting(self) -> bool:
+        """Not finished: it waits for a secret or a choice (and is not stored yet)."""
+        return isinstance(self.outcome.action, AskSecret | Choose)
 
 
 def mask(line: str, spec: CommandSpec[Handler] | None) -> str:
@@ -84,7 +89,7 @@ class Runner:
             return self._store(Run(stripped, masked, parsed, None, outcome, keystrokes))
         outcome = self._call(spec, lambda: spec.handler(self.ctx, parsed))
         run = Run(stripped, masked, parsed, spec, outcome, keystrokes)
-        if run.waiting_for_secret:
+        if run.waiting:
             return run
         return self._store(run)
 
@@ -97,7 +102,24 @@ class Runner:
         assert spec is not None
         then = action.then
         run.outcome = self._call(spec, lambda: then(*secrets))
-        if run.waiting_for_secret:
+        if run.waiting:
+            return run
+        return self._store(run)
+
+    def choose(self, run: Run, key: str | None) -> Run:
+        """Complete a command that asked for a choice; None (Esc) takes the safe default."""
+        action = run.outcome.action
+        if not isinstance(action, Choose):
+            return run
+        spec = run.spec
+        assert spec is not None
+        picked = key if key in {k for k, _ in action.options} else action.default
+        # What was said before the question stays in the record, above the answer's words.
+        said = run.outcome.text
+        run.outcome = self._call(spec, lambda: action.then(picked))
+        if said and not run.waiting:
+            run.outcome.text = f"{said}\n{run.outcome.text}" if run.outcome.text else said
+        if run.waiting:
             return run
         return self._store(run)
 
@@ -133,6 +155,7 @@ class Runner:
             keystrokes=run.keystrokes,
             extra=dict(outcome.extra),
             created_at=self.ctx.clock(),
+            owner=self.ctx.owner(),
         )
         run.record = self.ctx.store.records.add(record)
         return run

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from handterm_tui.core.owner import NOBODY, Owner
 from handterm_tui.core.stats import Keystroke, figures
 
 # Statuses follow the web's HTTP-like codes.
@@ -52,6 +53,7 @@ class Record:
     remote_key: str | None = None  # fixed at creation: retries overwrite, never duplicate
     gross_wpm: float | None = None
     web_wpm: float | None = None
+    owner: Owner = NOBODY  # who it belongs to; never uploaded (the server knows from the token)
 
     def __post_init__(self) -> None:
         if self.keystrokes and self.gross_wpm is None and self.web_wpm is None:
@@ -114,6 +116,7 @@ class Note:
     id: int | None = None
     remote_key: str | None = None  # wrt/<epoch ms>
     source: str = "local"  # local | remote
+    owner: Owner = NOBODY
 
 
 def mask_line(words: list[str], mask_from: int | None) -> list[str]:

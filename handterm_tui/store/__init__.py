@@ -7,19 +7,23 @@ from pathlib import Path
 from handterm_tui.store.db import Database, StoreError
 from handterm_tui.store.kv import KeyValue
 from handterm_tui.store.notes import NoteStore
-from handterm_tui.store.outbox import Outbox, OutboxItem
+from handterm_tui.store.outbox import Census, Outbox, OutboxItem
+from handterm_tui.store.owners import Ownership, Unowned
 from handterm_tui.store.records import Page, RecordStore
 
 __all__ = [
+    "Census",
     "Database",
     "KeyValue",
     "NoteStore",
     "Outbox",
     "OutboxItem",
+    "Ownership",
     "Page",
     "RecordStore",
     "Store",
     "StoreError",
+    "Unowned",
 ]
 
 
@@ -32,6 +36,7 @@ class Store:
         self.notes = NoteStore(self.db)
         self.outbox = Outbox(self.db)
         self.kv = KeyValue(self.db)
+        self.owners = Ownership(self.db)
 
     def close(self) -> None:
         self.db.close()

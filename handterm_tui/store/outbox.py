@@ -1,11 +1,14 @@
-"""The upload queue. An item leaves only when the server has said 200."""
+"""The upload queue. An item leaves only when the server has said 200, and only ever to the
+account it was made under (``account``; NULL while it waits for a signed-out owner)."""
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
 
+from handterm_tui.core.owner import Owner
 from handterm_tui.store.db import Database
+from handterm_tui.store.records import owned_by
 
 
 @dataclass(frozen=True)
@@ -20,27 +23,57 @@ class OutboxItem:
     last_error: str | None
     next_attempt_at: float
     created_at: str
+    profile: str
+    account: str | None
 
 
-_COLUMNS = "id, key, extension, part, record_id, note_id, attempts, last_error, next_attempt_at, created_at"
+@dataclass(frozen=True)
+class Census:
+    """What waits, by whose it is (counts only: nothing of another account is shown)."""
+
+    mine: int  # the viewer's own (when nobody is signed in: the signed-out ones)
+    other_accounts: int  # other accounts', waiting for them to sign in here
+    signed_out: int  # made while signed out (0 when nobody is signed in: they are "mine")
+
+
+_COLUMNS = (
+    "id, key, extension, part, record_id, note_id, attempts, last_error, next_attempt_at, "
+    "created_at, profile, account"
+)
 
 
 class Outbox:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def count(self) -> int:
+    def count(self, *, owner: Owner | None = None) -> int:
+        """Items waiting; with ``owner``, only that owner's (the signed-out ones for NOBODY)."""
+        owned, params = owned_by(owner)
         with self._db.reading() as conn:
-            return int(conn.execute("SELECT count(*) FROM outbox").fetchone()[0])
+            sql = "SELECT count(*) FROM outbox" + (f" WHERE {owned}" if owned else "")
+            return int(conn.execute(sql, params).fetchone()[0])
 
-    def items(self, limit: int = 100, *, due_before: float | None = None) -> list[OutboxItem]:
+    def census(self, owner: Owner) -> Census:
+        with self._db.reading() as conn:
+            mine, unowned, total = conn.execute(
+                "SELECT count(*) FILTER (WHERE account IS ?), "
+                "count(*) FILTER (WHERE account IS NULL), count(*) FROM outbox",
+                (owner.account,),
+            ).fetchone()
+        signed_out = unowned if owner.signed_in else 0
+        return Census(int(mine), int(total) - int(mine) - signed_out, int(signed_out))
+
+    def items(
+        self, limit: int = 100, *, due_before: float | None = None, owner: Owner | None = None
+    ) -> list[OutboxItem]:
         """Oldest first; with ``due_before``, only items whose backoff has run out."""
-        sql = f"SELECT {_COLUMNS} FROM outbox"
-        params: list[object] = []
+        owned, params = owned_by(owner)
+        where = [owned] if owned else []
         if due_before is not None:
-            sql += " WHERE next_attempt_at <= ?"
+            where.append("next_attempt_at <= ?")
             params.append(due_before)
-        sql += " ORDER BY id LIMIT ?"
+        sql = f"SELECT {_COLUMNS} FROM outbox"
+        sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id LIMIT ?"
         params.append(limit)
         with self._db.reading() as conn:
             rows = conn.execute(sql, params).fetchall()
@@ -58,7 +91,11 @@ class Outbox:
                 (error[:500], time.time() + retry_in, item_id),
             )
 
-    def make_due(self) -> None:
-        """Forget backoff: an explicit ``sync`` tries everything now."""
+    def make_due(self, *, owner: Owner | None = None) -> None:
+        """Forget backoff: an explicit ``sync`` tries everything (of ``owner``'s) now."""
+        owned, params = owned_by(owner)
         with self._db.transaction() as conn:
-            conn.execute("UPDATE outbox SET next_attempt_at = 0")
+            conn.execute(
+                "UPDATE outbox SET next_attempt_at = 0" + (f" WHERE {owned}" if owned else ""),
+                params,
+            )

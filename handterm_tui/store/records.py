@@ -8,14 +8,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record, iso_utc, parse_iso
 from handterm_tui.core.stats import Keystroke, web_char_times
 from handterm_tui.store.db import Database
 
 _COLUMNS = (
     "id, created_at, kind, line, name, args, switches, response, status, keystrokes, "
-    "gross_wpm, web_wpm, extra, remote_key"
+    "gross_wpm, web_wpm, extra, remote_key, profile, account"
 )
+
+
+def owned_by(viewer: Owner | None, alias: str = "") -> tuple[str | None, list[Any]]:
+    """The SQL condition for what ``viewer`` may see (None: everything, for maintenance):
+    a signed-in account sees its own items; nobody signed in sees the signed-out ones."""
+    if viewer is None:
+        return None, []
+    column = f"{alias}.account" if alias else "account"
+    return f"{column} IS ?", [viewer.account]
 
 
 def _row_to_record(row: sqlite3.Row) -> Record:
@@ -34,6 +44,7 @@ def _row_to_record(row: sqlite3.Row) -> Record:
         web_wpm=row["web_wpm"],
         extra=json.loads(row["extra"]),
         remote_key=row["remote_key"],
+        owner=Owner(row["profile"], row["account"]),
     )
 
 
@@ -56,8 +67,9 @@ class RecordStore:
         self._db = db
 
     def add(self, record: Record, *, history: bool = True, upload: bool = True) -> Record:
-        """Store a record and queue its upload in the same transaction."""
+        """Store a record and queue its upload in the same transaction, under its owner."""
         keys = list(record.keystrokes)
+        owner = record.owner
         with self._db.transaction() as conn:
             moment = record.created_at
             for _ in range(1000):  # two records in the same ms get distinct keys
@@ -66,7 +78,7 @@ class RecordStore:
                 try:
                     cursor = conn.execute(
                         f"INSERT INTO records ({_COLUMNS.split(', ', 1)[1]}, in_history) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             stamp,
                             record.kind,
@@ -81,6 +93,8 @@ class RecordStore:
                             record.web_wpm,
                             json.dumps(record.extra, ensure_ascii=False),
                             remote_key,
+                            owner.profile,
+                            owner.account,
                             1 if history else 0,
                         ),
                     )
@@ -96,16 +110,24 @@ class RecordStore:
             record.remote_key = remote_key
             record.created_at = moment
             if upload:
+                queue = (
+                    "INSERT OR IGNORE INTO outbox (key, extension, record_id, part, created_at, "
+                    "profile, account) VALUES (?, 'json', ?, ?, ?, ?, ?)"
+                )
                 conn.execute(
-                    "INSERT OR IGNORE INTO outbox (key, extension, record_id, part, created_at) "
-                    "VALUES (?, 'json', ?, 'record', ?)",
-                    (remote_key, record.id, stamp),
+                    queue, (remote_key, record.id, "record", stamp, owner.profile, owner.account)
                 )
                 if keys:
                     conn.execute(
-                        "INSERT OR IGNORE INTO outbox (key, extension, record_id, part, created_at) "
-                        "VALUES (?, 'json', ?, 'keystrokes', ?)",
-                        (f"char-time_{stamp}", record.id, stamp),
+                        queue,
+                        (
+                            f"char-time_{stamp}",
+                            record.id,
+                            "keystrokes",
+                            stamp,
+                            owner.profile,
+                            owner.account,
+                        ),
                     )
         return record
 
@@ -116,17 +138,21 @@ class RecordStore:
             ).fetchone()
         return _row_to_record(row) if row else None
 
-    def count(self, kind: str | None = None) -> int:
+    def count(self, kind: str | None = None, *, viewer: Owner | None = None) -> int:
+        where, params = owned_by(viewer)
+        conditions = [c for c in (where, "kind = ?" if kind else None) if c]
+        params += [kind] if kind else []
+        sql = "SELECT count(*) FROM records" + (
+            " WHERE " + " AND ".join(conditions) if conditions else ""
+        )
         with self._db.reading() as conn:
-            if kind is None:
-                return int(conn.execute("SELECT count(*) FROM records").fetchone()[0])
-            return int(
-                conn.execute("SELECT count(*) FROM records WHERE kind = ?", (kind,)).fetchone()[0]
-            )
+            return int(conn.execute(sql, params).fetchone()[0])
 
-    def recent(self, limit: int, kind: str | None = None) -> list[Record]:
+    def recent(
+        self, limit: int, kind: str | None = None, *, viewer: Owner | None = None
+    ) -> list[Record]:
         """The newest ``limit`` records, oldest first (for restoring the scrollback)."""
-        page = self.page(limit=limit, kind=kind)
+        page = self.page(limit=limit, kind=kind, viewer=viewer)
         return list(reversed(page.records))
 
     def page(
@@ -139,10 +165,11 @@ class RecordStore:
         query: str | None = None,
         since: str | None = None,
         until: str | None = None,
+        viewer: Owner | None = None,
     ) -> Page:
-        """Newest first, keyset-paged by id (id order is time order)."""
-        where: list[str] = []
-        params: list[Any] = []
+        """Newest first, keyset-paged by id (id order is time order); ``viewer``'s own."""
+        owned, params = owned_by(viewer, "r")
+        where: list[str] = [owned] if owned else []
         if before_id is not None:
             where.append("r.id < ?")
             params.append(before_id)
@@ -174,23 +201,28 @@ class RecordStore:
             rows = conn.execute(sql, params).fetchall()
         return Page([_row_to_record(r) for r in rows[:limit]], has_more=len(rows) > limit)
 
-    def since_last(self, name: str, limit: int) -> list[Record]:
+    def since_last(self, name: str, limit: int, *, viewer: Owner | None = None) -> list[Record]:
         """Up to ``limit`` newest records after the last run of ``name`` (e.g. ``clear``),
         oldest first."""
+        owned, params = owned_by(viewer)
         with self._db.reading() as conn:
             row = conn.execute(
-                "SELECT max(id) FROM records WHERE name = ? AND kind = 'command'", (name,)
+                "SELECT max(id) FROM records WHERE name = ? AND kind = 'command'"
+                + (f" AND {owned}" if owned else ""),
+                [name, *params],
             ).fetchone()
         after = row[0] if row and row[0] is not None else None
-        return list(reversed(self.page(after_id=after, limit=limit).records))
+        return list(reversed(self.page(after_id=after, limit=limit, viewer=viewer).records))
 
-    def history_lines(self, limit: int) -> list[str]:
+    def history_lines(self, limit: int, *, viewer: Owner | None = None) -> list[str]:
         """Command lines for Up/Down, oldest first, consecutive duplicates dropped."""
+        owned, params = owned_by(viewer)
         with self._db.reading() as conn:
             rows = conn.execute(
-                "SELECT line FROM records WHERE in_history = 1 AND kind = 'command' "
-                "ORDER BY id DESC LIMIT ?",
-                (limit * 2,),
+                "SELECT line FROM records WHERE in_history = 1 AND kind = 'command'"
+                + (f" AND {owned}" if owned else "")
+                + " ORDER BY id DESC LIMIT ?",
+                [*params, limit * 2],
             ).fetchall()
         lines: list[str] = []
         for row in reversed(rows):

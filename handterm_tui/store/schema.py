@@ -105,4 +105,55 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX records_name_id ON records(name, id);
     """,
+    # 4: every item has an owner (core/owner.py): the profile it was made on and the account
+    # signed in then (NULL: signed out). Items from before carry profile '?' (the default, so
+    # no row is rewritten; new rows always name their profile): signed out on no known
+    # profile, shown when nobody is signed in and offered to the next account holder.
+    # Fetched server copies cannot be told apart by account, so they go (the server keeps
+    # them and each account fetches its own again) and the table is keyed by account.
+    """
+    ALTER TABLE records ADD COLUMN profile TEXT NOT NULL DEFAULT '?';
+    ALTER TABLE records ADD COLUMN account TEXT;
+    CREATE INDEX records_account_id ON records(account, id);
+    CREATE INDEX records_account_kind_id ON records(account, kind, id);
+
+    ALTER TABLE notes ADD COLUMN profile TEXT NOT NULL DEFAULT '?';
+    ALTER TABLE notes ADD COLUMN account TEXT;
+    DELETE FROM notes WHERE source = 'remote';
+    CREATE INDEX notes_account_created ON notes(account, created_ms);
+
+    ALTER TABLE outbox ADD COLUMN profile TEXT NOT NULL DEFAULT '?';
+    ALTER TABLE outbox ADD COLUMN account TEXT;
+    CREATE INDEX outbox_account ON outbox(account, id);
+
+    DROP TRIGGER remote_records_ai;
+    DROP TRIGGER remote_records_ad;
+    DROP TABLE remote_records_fts;
+    DROP TABLE remote_records;
+    CREATE TABLE remote_records (
+        id INTEGER PRIMARY KEY,
+        account TEXT NOT NULL,               -- the account that fetched it (its owner)
+        remote_key TEXT NOT NULL,            -- command_<ISO UTC>
+        created_at TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'command',
+        line TEXT NOT NULL DEFAULT '',
+        response TEXT NOT NULL DEFAULT '',
+        status INTEGER NOT NULL DEFAULT 200,
+        web_wpm REAL,
+        body TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        UNIQUE (account, remote_key)
+    );
+    CREATE INDEX remote_records_created ON remote_records(account, created_at, id);
+    CREATE VIRTUAL TABLE remote_records_fts USING fts5(
+        line, response, content='remote_records', content_rowid='id', tokenize='unicode61'
+    );
+    CREATE TRIGGER remote_records_ai AFTER INSERT ON remote_records BEGIN
+        INSERT INTO remote_records_fts(rowid, line, response) VALUES (new.id, new.line, new.response);
+    END;
+    CREATE TRIGGER remote_records_ad AFTER DELETE ON remote_records BEGIN
+        INSERT INTO remote_records_fts(remote_records_fts, rowid, line, response)
+        VALUES ('delete', old.id, old.line, old.response);
+    END;
+    """,
 ]

@@ -15,8 +15,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record
-from handterm_tui.store.records import fts_query
+from handterm_tui.store.records import fts_query, owned_by
 from handterm_tui.sync.remote import RemoteRecords
 
 if TYPE_CHECKING:
@@ -87,11 +88,15 @@ def _where(flt: Filter, alias: str) -> tuple[list[str], list[Any]]:
 
 
 class LogIndex:
-    """Counting and keyset paging over both tables for one filter."""
+    """Counting and keyset paging over both tables for one filter, of ``viewer``'s own records
+    (None: every record, for maintenance only)."""
 
-    def __init__(self, store: Store, flt: Filter | None = None) -> None:
+    def __init__(
+        self, store: Store, flt: Filter | None = None, *, viewer: Owner | None = None
+    ) -> None:
         self.store = store
         self.filter = flt or Filter()
+        self.viewer = viewer
         self.remote = RemoteRecords(store)
 
     # -- local ---------------------------------------------------------------------------
@@ -101,6 +106,10 @@ class LogIndex:
     ) -> tuple[str, list[Any]]:
         """``SELECT select FROM table`` under the current filter (FTS5 when searching)."""
         where, params = _where(self.filter, "r")
+        owned, owner_params = owned_by(self.viewer, "r")
+        if owned:
+            where.insert(0, owned)
+            params[:0] = owner_params
         if more:
             where.append(more)
             params.extend(more_params)
@@ -154,7 +163,11 @@ class LogIndex:
         total = 0
         with self.store.db.reading() as conn:
             match = self.filter.match
-            if match and not (self.filter.kind or self.filter.since or self.filter.until):
+            if (
+                match
+                and self.viewer is None
+                and not (self.filter.kind or self.filter.since or self.filter.until)
+            ):
                 # The search alone: FTS5 counts its hits without touching the records.
                 sql, params = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?", [match]
             else:
@@ -203,25 +216,28 @@ class LogIndex:
                 return
 
     def row_for(self, ref: str) -> Row | None:
-        """The row for a ref from ``Row.ref`` (``42`` or ``r7``), whatever the filter."""
+        """The row for a ref from ``Row.ref`` (``42`` or ``r7``), whatever the filter, if
+        the viewer owns it (another account's record is "not found", not shown)."""
         ref = ref.strip()
         remote = ref[:1].lower() == "r"
         number = ref[1:] if remote else ref
         if not number.isdigit():
             return None
+        owned, params = owned_by(self.viewer)
+        mine = f" AND {owned}" if owned else ""
         with self.store.db.reading() as conn:
             if remote:
                 r = conn.execute(
                     "SELECT id, created_at, kind, line, status, web_wpm FROM remote_records "
-                    "WHERE id = ?",
-                    (int(number),),
+                    f"WHERE id = ?{mine}",
+                    [int(number), *params],
                 ).fetchone()
                 return Row("remote", r[0], r[1], r[2], r[3], r[4], r[5], SERVER) if r else None
             r = conn.execute(
                 "SELECT id, created_at, kind, line, status, coalesce(gross_wpm, web_wpm), "
                 "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = records.id) "
-                "FROM records WHERE id = ?",
-                (int(number),),
+                f"FROM records WHERE id = ?{mine}",
+                [int(number), *params],
             ).fetchone()
         return (
             Row("local", r[0], r[1], r[2], r[3], r[4], r[5], HERE if r[6] else BOTH) if r else None

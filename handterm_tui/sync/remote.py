@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record, iso_utc, parse_iso, utc_now
 
 if TYPE_CHECKING:
@@ -85,13 +86,13 @@ class FetchReport:
 
 
 class RemoteRecords:
-    """The ``remote_records`` table (migration 2)."""
+    """The ``remote_records`` table: copies of one account's server records (migration 4)."""
 
     def __init__(self, store: Store) -> None:
         self._db = store.db
 
-    def known_keys(self, keys: Sequence[str]) -> set[str]:
-        """Which of ``keys`` are here already, made locally or fetched before."""
+    def known_keys(self, keys: Sequence[str], owner: Owner) -> set[str]:
+        """Which of ``keys`` ``owner`` has here already, made locally or fetched before."""
         found: set[str] = set()
         with self._db.reading() as conn:
             for start in range(0, len(keys), 500):
@@ -99,24 +100,29 @@ class RemoteRecords:
                 marks = ",".join("?" * len(chunk))
                 for table in ("records", "remote_records"):
                     rows = conn.execute(
-                        f"SELECT remote_key FROM {table} WHERE remote_key IN ({marks})", chunk
+                        f"SELECT remote_key FROM {table} WHERE remote_key IN ({marks}) "
+                        "AND account IS ?",
+                        [*chunk, owner.account],
                     )
                     found.update(r[0] for r in rows)
         return found
 
-    def add(self, record: Record, body: str) -> bool:
-        """Keep a fetched record; False when that key is already here."""
-        assert record.remote_key
+    def add(self, record: Record, body: str, owner: Owner) -> bool:
+        """Keep a record fetched from ``owner``'s account; False when it is here already."""
+        assert record.remote_key and owner.account
         with self._db.transaction() as conn:
             if conn.execute(
-                "SELECT 1 FROM records WHERE remote_key = ?", (record.remote_key,)
+                "SELECT 1 FROM records WHERE remote_key = ? AND account = ?",
+                (record.remote_key, owner.account),
             ).fetchone():
                 return False
             try:
                 conn.execute(
-                    "INSERT INTO remote_records (remote_key, created_at, kind, line, response, "
-                    "status, web_wpm, body, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO remote_records (account, remote_key, created_at, kind, line, "
+                    "response, status, web_wpm, body, fetched_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
+                        owner.account,
                         record.remote_key,
                         iso_utc(record.created_at),
                         record.kind,
@@ -132,19 +138,24 @@ class RemoteRecords:
                 return False
         return True
 
-    def count(self) -> int:
+    def count(self, owner: Owner) -> int:
         with self._db.reading() as conn:
-            return int(conn.execute("SELECT count(*) FROM remote_records").fetchone()[0])
+            return int(
+                conn.execute(
+                    "SELECT count(*) FROM remote_records WHERE account IS ?", (owner.account,)
+                ).fetchone()[0]
+            )
 
     def get(self, row_id: int) -> Record | None:
         with self._db.reading() as conn:
             row = conn.execute(
-                "SELECT remote_key, body FROM remote_records WHERE id = ?", (row_id,)
+                "SELECT remote_key, body, account FROM remote_records WHERE id = ?", (row_id,)
             ).fetchone()
         if row is None:
             return None
         record = record_from_remote(row["remote_key"], row["body"])
         record.id = row_id
+        record.owner = Owner(account=row["account"])
         return record
 
 
@@ -178,8 +189,9 @@ def _fetch_many(api: RemoteApi, keys: Iterable[str], report: FetchReport) -> lis
     return out
 
 
-def fetch_records(api: RemoteApi, store: Store, *, limit: int = 500) -> FetchReport:
-    """Bring the newest ``limit`` server records that are not here into ``remote_records``.
+def fetch_records(api: RemoteApi, store: Store, owner: Owner, *, limit: int = 500) -> FetchReport:
+    """Bring the newest ``limit`` server records of ``owner`` (whose tokens ``api`` sends)
+    that are not here into ``remote_records``.
 
     Raises the client's typed errors when the server cannot be listed at all.
     """
@@ -188,10 +200,10 @@ def fetch_records(api: RemoteApi, store: Store, *, limit: int = 500) -> FetchRep
     keys = [k for k in keys if k.startswith(RECORD_PREFIX)]
     report.listed = len(keys)
     remote = RemoteRecords(store)
-    known = remote.known_keys(keys)
+    known = remote.known_keys(keys, owner)
     report.known = len(known)
     for key, content in _fetch_many(api, (k for k in keys if k not in known), report):
-        if remote.add(record_from_remote(key, content), content):
+        if remote.add(record_from_remote(key, content), content, owner):
             report.fetched += 1
     return report
 
@@ -202,23 +214,16 @@ def note_ms(key: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def fetch_notes(api: RemoteApi, store: Store, *, limit: int = 10) -> FetchReport:
-    """Keep the newest ``limit`` server notes that are not here (no duplicates: by key)."""
+def fetch_notes(api: RemoteApi, store: Store, owner: Owner, *, limit: int = 10) -> FetchReport:
+    """Keep the newest ``limit`` server notes of ``owner`` that are not here (by key)."""
     report = FetchReport()
     keys = [short_key(k) for k in api.list_log(NOTE_PREFIX, limit)]
     keys = [k for k in keys if note_ms(k) is not None]
     report.listed = len(keys)
-    with store.db.reading() as conn:
-        known = {
-            r[0]
-            for r in conn.execute(
-                f"SELECT remote_key FROM notes WHERE remote_key IN ({','.join('?' * len(keys))})",
-                keys,
-            )
-        }
+    known = store.notes.known_keys(keys, owner) if keys else set()
     report.known = len(known)
     for key, content in _fetch_many(api, (k for k in keys if k not in known), report):
         ms = note_ms(key)
-        if ms is not None and store.notes.add_remote(content, key, ms) is not None:
+        if ms is not None and store.notes.add_remote(content, key, ms, owner) is not None:
             report.fetched += 1
     return report

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from handterm_tui.core.owner import Owner
     from handterm_tui.store import OutboxItem, Store
 
 WORKERS = 4  # the sync httpx client: 4 threads keep a 2-core machine busy without thrashing
@@ -120,23 +121,31 @@ def describe(exc: BaseException) -> str:
 
 
 class Uploader:
-    """Sends outbox items; thread-safe to call, one run at a time per uploader."""
+    """Sends one owner's outbox items; thread-safe to call, one run at a time per lock.
+
+    ``owner`` None sends every item (tests and tools only): handterm itself always goes
+    through :class:`handterm_tui.sync.service.SyncService`, which sends an account's own items
+    with an API bound to that account's tokens.
+    """
 
     def __init__(
         self,
         store: Store,
         api: LogApi,
         *,
+        owner: Owner | None = None,
+        lock: threading.Lock | None = None,
         workers: int = WORKERS,
         rng: Callable[[], float] = random.random,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.store = store
         self.api = api
+        self.owner = owner
         self.workers = max(1, workers)
         self.rng = rng
         self.clock = clock
-        self.lock = threading.Lock()  # one run at a time (background tick vs. `sync`)
+        self.lock = lock or threading.Lock()  # one run at a time (background tick vs. `sync`)
 
     def content(self, item: OutboxItem) -> str | None:
         """What to upload for an item; None when its record or note no longer exists."""
@@ -171,19 +180,20 @@ class Uploader:
     ) -> SyncReport:
         """Upload due items (all of them with ``force``), at most ``limit``."""
         report = SyncReport()
+        outbox = self.store.outbox
         if not self.lock.acquire(blocking=wait_for_lock):
             report.paused = "another upload is running"
-            report.left = self.store.outbox.count()
+            report.left = outbox.count(owner=self.owner)
             return report
         started = time.monotonic()
         try:
             if force:
-                self.store.outbox.make_due()
+                outbox.make_due(owner=self.owner)
             self._run(report, limit, progress, cancel)
         finally:
             self.lock.release()
             report.seconds = time.monotonic() - started
-            report.left = self.store.outbox.count()
+            report.left = outbox.count(owner=self.owner)
         return report
 
     def _run(
@@ -194,7 +204,8 @@ class Uploader:
         cancel: threading.Event | None,
     ) -> None:
         outbox = self.store.outbox
-        total = outbox.count() if limit is None else min(limit, outbox.count())
+        waiting = outbox.count(owner=self.owner)
+        total = waiting if limit is None else min(limit, waiting)
         tried: set[int] = set()
         streak = 0
         stop: str | None = None
@@ -214,7 +225,7 @@ class Uploader:
                     if not queue and not exhausted:
                         batch = [
                             i
-                            for i in outbox.items(BATCH, due_before=self.clock())
+                            for i in outbox.items(BATCH, due_before=self.clock(), owner=self.owner)
                             if i.id not in tried
                         ]
                         queue.extend(reversed(batch))

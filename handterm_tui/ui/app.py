@@ -15,9 +15,11 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from handterm_tui.commands import REGISTRY, Context, Runner, Services
+from handterm_tui.commands import REGISTRY, Context, Run, Runner
+from handterm_tui.commands.base import Choose
 from handterm_tui.config import Config
 from handterm_tui.core.records import Record, utc_now
+from handterm_tui.services import OfflineServices, Services, Unavailable
 from handterm_tui.store import Store
 from handterm_tui.ui.screens.terminal import TerminalScreen
 
@@ -25,7 +27,20 @@ TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every
 
 
 class SessionChanged(Message):
-    """The session manager reported a change (posted from whichever thread saw it)."""
+    """The session manager reported a change (posted from whichever thread saw it);
+    ``loaded``: the stored session has been read (or could not be)."""
+
+    def __init__(self, loaded: bool = False) -> None:
+        self.loaded = loaded
+        super().__init__()
+
+
+class Notice(Message):
+    """Words for the user from a worker thread."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__()
 
 
 class Progress(Message):
@@ -58,7 +73,7 @@ class HandtermApp(App[int]):
         self.ctx = Context(
             config=config,
             store=store,
-            services=services or Services(),
+            services=services or OfflineServices(),
             clock=clock,
             progress=self._progress,
         )
@@ -66,6 +81,8 @@ class HandtermApp(App[int]):
         self._monotonic_ms = monotonic_ms or (lambda: time.monotonic() * 1000.0)
         self.cursor_blink = cursor_blink
         self._last_state: object = None  # the session state last announced
+        self._last_account: tuple[str | None] | None = None  # whose records are shown
+        self._session_loaded = False
 
     def monotonic_ms(self) -> float:
         return self._monotonic_ms()
@@ -74,26 +91,21 @@ class HandtermApp(App[int]):
         # ScreenResume does not bubble to the app: follow screen changes to set the blink.
         self.screen_change_signal.subscribe(self, lambda _screen: self._apply_blink())
         self.push_screen(TerminalScreen())
-        from handterm_tui.online import OnlineServices
-
-        services = self.ctx.services
-        if isinstance(services, OnlineServices):
-            services.subscribe(lambda _status: self.post_message(SessionChanged()))
+        if not isinstance(self.ctx.services, OfflineServices):
+            self.ctx.services.subscribe(lambda _status: self.post_message(SessionChanged()))
             # After the first frame: loading the session imports httpx and keyring (~0.3 s of
             # work in a thread) and would hold the GIL while the prompt is being drawn.
             self.call_after_refresh(self._start_session)
             # A timer plus a short worker, never an endless thread.
             self.set_interval(TICK_SECONDS, self._tick_session)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="token-refresh")
+    @work(thread=True, exit_on_error=False, group="session-start")
     def _start_session(self) -> None:
-        from handterm_tui.auth.errors import AuthError
-
         try:
-            self.ctx.services.start()  # type: ignore[attr-defined]
-        except AuthError as exc:
-            self.call_from_thread(self.notify, exc.message, severity="warning")
-        self.post_message(SessionChanged())
+            self.ctx.services.start()
+        except Unavailable as exc:
+            self.post_message(Notice(exc.message))
+        self.post_message(SessionChanged(loaded=True))
 
     def _tick_session(self) -> None:
         self._session_worker()
@@ -103,25 +115,52 @@ class HandtermApp(App[int]):
         from handterm_tui.auth.errors import AuthError
 
         # The session manager records and reports its own failures.
-        with contextlib.suppress(AuthError):
-            self.ctx.services.tick()  # type: ignore[attr-defined]
+        with contextlib.suppress(AuthError, Unavailable):
+            self.ctx.services.tick()
         self.post_message(SessionChanged())
 
-    def on_session_changed(self, _message: SessionChanged) -> None:
+    def on_notice(self, message: Notice) -> None:
+        self.notify(message.text, severity="warning")
+
+    async def action_quit(self) -> None:
+        self.leave()
+
+    def leave(self) -> None:
+        """Stop the background work before leaving: no upload or refresh outlives the app,
+        and nothing calls into it after it has gone."""
+        self.workers.cancel_all()
+        self.ctx.services.close()
+        self.exit()
+
+    def on_session_changed(self, message: SessionChanged) -> None:
+        self._session_loaded = self._session_loaded or message.loaded
         with contextlib.suppress(LookupError):
+            self._follow_owner()
             self.refresh_status()
             self._announce_state()
+
+    def _follow_owner(self) -> None:
+        """Once the stored session is known, and whenever the account changes (sign-in,
+        sign-out, a session ended), the screen shows that viewer's own records and history."""
+        if self.ctx.services.status is None and not self._session_loaded:
+            return
+        owner = self.ctx.owner()
+        if self._last_account is None:
+            self.terminal.show_owner(owner)
+        elif owner.account != self._last_account[0]:
+            self.terminal.show_owner(owner, changed=True)
+        self._last_account = (owner.account,)
 
     def _announce_state(self) -> None:
         """Say so in the scrollback when the session changes state on its own."""
         from handterm_tui.auth.session import SessionState
 
-        status = getattr(self.ctx.services, "status", None)
-        state = getattr(status, "state", None)
+        status = self.ctx.services.status
+        state = status.state if status is not None else None
         previous, self._last_state = self._last_state, state
         if previous is None or state == previous:
             return
-        queued = self.ctx.store.outbox.count()
+        queued = self.ctx.store.outbox.count(owner=self.ctx.owner())
         waiting = f" {queued:,} item(s) wait to upload." if queued else ""
         if state is SessionState.SESSION_ENDED and previous is not SessionState.SIGNED_OUT:
             text = (
@@ -153,14 +192,10 @@ class HandtermApp(App[int]):
     # -- what the status bar says ---------------------------------------------
 
     def connection_label(self) -> str:
-        if self.ctx.config.profile is None:
-            return "offline mode"
-        label = getattr(self.ctx.services, "connection_label", None)
-        return str(label()) if callable(label) else "not signed in"
+        return self.ctx.services.connection_label()
 
     def session_left_label(self) -> str:
-        label = getattr(self.ctx.services, "session_left_label", None)
-        return str(label()) if callable(label) else ""
+        return self.ctx.services.session_left_label()
 
     # -- hooks for commands and other screens -----------------------------------
 
@@ -172,6 +207,29 @@ class HandtermApp(App[int]):
             self.notify(f"The {name} screen is not available in this build.", severity="warning")
             return
         module.open_screen(self, **(params or {}))
+
+    def resolve_choice(self, run: Run, then: Callable[[Run], None] | None = None) -> None:
+        """Ask the question a command asked (:class:`Choose`); its answer, or the safe default
+        on Esc, finishes the command off the UI thread (it may upload), then ``then(run)``
+        (default: the terminal shows it)."""
+        from handterm_tui.ui.widgets.choice import ChoiceScreen
+
+        action = run.outcome.action
+        assert isinstance(action, Choose)
+        done = then or self.terminal.show_run
+
+        def answered(key: str | None) -> None:
+            self._choose(run, key, done)
+
+        self.push_screen(
+            ChoiceScreen(action.question, list(action.options), action.default), answered
+        )
+
+    @work(thread=True, exit_on_error=False, group="choice")
+    def _choose(self, run: Run, key: str | None, done: Callable[[Run], None]) -> None:
+        finished = self.runner.choose(run, key)
+        with contextlib.suppress(RuntimeError):  # the app shut down meanwhile
+            self.call_from_thread(done, finished)
 
     def record_added(self, record: Record) -> None:
         """A record stored outside the prompt (a game result) joins the scrollback."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from uikit import fake_services, screen_text
+from uikit import answer_choice, fake_services, screen_text
 from uikit import online_services as _online_services
 
 from handterm_tui.ui.screens.login import LoginScreen
@@ -145,12 +145,18 @@ async def test_wrong_password_keeps_the_form(
 
         await pilot.press(*password, "enter")  # try again in the same form
         await settle(pilot)
-        assert isinstance(app.screen, TerminalScreen)
         assert services.username == user
+        # The failed attempt was made while signed out: offered, and kept apart by default.
+        asked = await answer_choice(pilot, None)
+        assert "1 record made while signed out" in asked and user in asked
+        assert isinstance(app.screen, TerminalScreen)
     assert [(r.line, r.status) for r in records(store)] == [
         (f"login {user}", 401),
         (f"login {user}", 200),
     ]
+    first, second = records(store)
+    assert first.owner.account is None and second.owner.account == services.owner().account
+    assert "Kept apart" in second.response
 
 
 async def test_escape_cancels_without_a_record(make_app: Callable[..., Any], store: Any) -> None:
@@ -215,7 +221,11 @@ async def test_unconfirmed_user_is_offered_verify_then_signs_in(
         await pilot.press(*password, "enter")
         await settle(pilot)
         assert services.username == user
+        asked = await answer_choice(pilot, "add")  # what was typed before signing in joins
+        assert "2 records made while signed out" in asked
     assert [r.line.split()[0] for r in records(store)] == ["login", "verify", "login"]
+    account = services.owner().account
+    assert account and all(r.owner.account == account for r in records(store))
 
 
 async def test_signup_checks_the_policy_then_verifies(
@@ -274,7 +284,7 @@ async def test_session_screen_refresh_and_sign_out(
 ) -> None:
     user, password, _ = backend_user
     services = online_services(backend, store)
-    services.auth.session.sign_in(user, password)
+    services.auth().session.sign_in(user, password)
     app = make_app(config=services.config, store=store, services=services)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -295,7 +305,12 @@ async def test_session_screen_refresh_and_sign_out(
 
         await pilot.press("s")
         await settle(pilot)
-        assert "Signed out everywhere." in app.screen.query_one("#note").text
+        # `session` itself waits to upload: sign-out asks what to do with it first.
+        asked = await answer_choice(pilot, "keep")
+        assert f"{user} has 1 item still waiting" in asked
+        await settle(pilot)
+        note = app.screen.query_one("#note").text
+        assert "Signed out everywhere." in note and "stay on this machine" in note
         assert "○ not signed in" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()

@@ -25,9 +25,9 @@ async def test_offline_back_online_and_ended_are_announced(
     make_app: Callable[..., Any], store: Any
 ) -> None:
     services, fake = fake_services(store)
-    session = services.auth.session
+    session = services.auth().session
     session.sign_in("alice", "pw")
-    store.notes.add("queued while it happens")
+    store.notes.add("queued while it happens", owner=services.owner())
     app = make_app(services=services, store=store)
     async with app.run_test(notifications=True) as pilot:
         await settle(pilot)

@@ -18,7 +18,15 @@ from authkit import Clock, FakeAuth, config_for
 
 from handterm_tui.online import OnlineServices
 
-__all__ = ["Clock", "FakeAuth", "config_for", "fake_services", "online_services", "screen_text"]
+__all__ = [
+    "Clock",
+    "FakeAuth",
+    "answer_choice",
+    "config_for",
+    "fake_services",
+    "online_services",
+    "screen_text",
+]
 
 # A profile that points nowhere: the fake authenticator answers instead (auth = "api" keeps
 # pycognito out of these tests).
@@ -40,10 +48,26 @@ def fake_services(store: Any, auth: Any = None) -> tuple[OnlineServices, Any]:
     """Services whose authenticator is a scripted FakeAuth (no network at all)."""
     services = OnlineServices(config_for(NOWHERE, auth="api"), store, verify_interval=None)
     fake = auth or FakeAuth(Clock(time.time()))
-    system = services.auth
+    system = services.auth()
     system.authenticator = fake
     system.session.authenticator = fake
     return services, fake
+
+
+async def answer_choice(pilot: Any, key: str | None = None) -> str:
+    """Answer the question on screen (None: Esc) and return what it asked."""
+    from handterm_tui.ui.widgets.choice import ChoiceScreen
+
+    screen = pilot.app.screen
+    assert isinstance(screen, ChoiceScreen), f"no question on screen, but {screen!r}"
+    asked = screen.question
+    if key is None:
+        await pilot.press("escape")
+    else:
+        await pilot.click(f"#choice-{key}")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return asked
 
 
 def plain(renderable: Any) -> str:

@@ -101,12 +101,12 @@ def test_passwd_and_forgot(runner: Runner, backend_user: Any, backend: Any) -> N
 def test_offline_mode_explains(handterm_home: Any) -> None:
     from pathlib import Path
 
-    from handterm_tui.commands.base import Services
     from handterm_tui.config import Config
+    from handterm_tui.services import OfflineServices
 
     store = open_store()
     try:
-        ctx = Context(config=Config(path=Path("/x")), store=store, services=Services())
+        ctx = Context(config=Config(path=Path("/x")), store=store, services=OfflineServices())
         run = Runner(ctx).start("login alice")
         assert run.outcome.status == 503 and "serve-local" in run.outcome.text
     finally:

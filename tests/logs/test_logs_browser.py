@@ -11,15 +11,61 @@ from typing import Any
 
 import pytest
 
+from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import Keystroke
+from handterm_tui.services import AccountApi, OfflineServices
 from handterm_tui.sync.remote import RemoteRecords
 
 SIZES = [(80, 24), (120, 40)]
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+DANA = Owner("local", "us-east-1_pool/sub-dana", "dana")
+BOB = Owner("local", "us-east-1_pool/sub-bob", "bob")
+
+
+class SignedInAs(OfflineServices):
+    """The services of a signed-in account, as far as the browser asks (whose records; the
+    API as that account): the browser is under test here, sign-in is tested elsewhere."""
+
+    def __init__(self, owner: Owner, api: Any = None) -> None:
+        self._owner = owner
+        self._api = api
+
+    def owner(self) -> Owner:
+        return self._owner
+
+    def account_api(self) -> AccountApi:
+        return AccountApi(self._api, self._owner)
+
+
+class NothingNew:
+    """A server with nothing dana does not have here already."""
+
+    def list_log(self, domain: str, limit: int = 10) -> list[str]:
+        return []
+
+    def get_log(self, key: str, limit: int = 10) -> list[str]:
+        return []
+
+
+@pytest.fixture
+def make_app(make_app: Callable[..., Any]) -> Callable[..., Any]:
+    """The app as dana, signed in; another account (bob) has records in the same store."""
+
+    def factory(**overrides: Any) -> Any:
+        api = overrides.pop("api", None) or NothingNew()
+        overrides.setdefault("services", SignedInAs(DANA, api))
+        return make_app(**overrides)
+
+    return factory
 
 
 def fill(store: Any, count: int = 60) -> None:
+    # Bob's records share the store and never show in dana's browser.
+    for i in range(3):
+        store.records.add(
+            Record(line=f"wrt bob secret {i}", name="wrt", response="bob's", owner=BOB)
+        )
     for i in range(count):
         word = ("apple", "pear", "plum")[i % 3]
         store.records.add(
@@ -34,15 +80,16 @@ def fill(store: Any, count: int = 60) -> None:
                     for j, c in enumerate(f"wrt {word}")
                 ],
                 created_at=START + timedelta(minutes=i),
+                owner=DANA,
             )
         )
     # One record from another device, on the server only, older than all of these.
     other = Record(line="ls --from laptop", name="ls", response="a record from the laptop")
     other.created_at = START - timedelta(days=1)
     other.remote_key = "command_2026-11-19T08:00:00.000Z"
-    RemoteRecords(store).add(other, other.dumps())
+    RemoteRecords(store).add(other, other.dumps(), DANA)
     # Ten of them uploaded already.
-    for item in store.outbox.items(10):
+    for item in store.outbox.items(10, owner=DANA):
         store.outbox.mark_sent(item.id)
 
 
@@ -72,8 +119,12 @@ async def test_lists_newest_first_and_searches_as_you_type(
         lines = screen_lines(app)
         assert "wrt plum 59" in lines[0] and lines[0].startswith("›")
         assert "here" in lines[0]  # still queued, said in words
-        assert "61 ·" in str(screen.query_one("#logs-filters").render())
-        await pilot.press("p", "l", "u")
+        assert "61 ·" in str(screen.query_one("#logs-filters").render())  # bob's 3 not counted
+        assert not any("bob" in line for line in lines)
+        await pilot.press("s", "e", "c", "r")
+        await pilot.pause()
+        assert "0 ·" in str(screen.query_one("#logs-filters").render())  # nor found by search
+        await pilot.press(*["backspace"] * 4, "p", "l", "u")
         await pilot.pause()
         lines = [line for line in screen_lines(app) if line.strip()]
         assert lines and all("plum" in line for line in lines)
@@ -158,17 +209,16 @@ async def test_server_records_are_fetched_and_merged(
             rec.created_at = START + timedelta(minutes=2, seconds=30)
             return [rec.dumps()]
 
-    class Auth:
-        api = Api()
-
-    monkeypatch.setattr("handterm_tui.sync.access.signed_in_auth", lambda s: (Auth(), ""))
-    app = make_app(store=store)
+    app = make_app(store=store, api=Api())
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_browser(app, pilot)
-        await pilot.press("f4")
+        screen = await open_browser(app, pilot)  # signed in: fetches at once
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "1 fetched" in screen.last_message
+        await pilot.press("f4")  # again: nothing new, nothing twice
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "0 fetched, 1 already here" in screen.last_message
         order = [line for line in screen_lines(app) if line.strip()]
         names = [o for o in order if "from-desktop" in o]
         assert names and "srv" in names[0]

@@ -25,8 +25,13 @@ def login(config: Any, user: str, password: str, monkeypatch: Any) -> None:
     assert cli_login(config, user, password, monkeypatch) == 0
 
 
-def offline_records(store: Any, count: int, *, every_keys: int = 2, start: int = 0) -> None:
-    """``count`` records as if typed offline; every ``every_keys``-th has keystrokes."""
+def offline_records(
+    store: Any, count: int, *, every_keys: int = 2, start: int = 0, owner: Any = None
+) -> None:
+    """``count`` records as if typed signed out (or as ``owner``); every ``every_keys``-th
+    has keystrokes."""
+    from handterm_tui.core.owner import NOBODY
+
     for i in range(start, start + count):
         keys = (
             [Keystroke(c, None if j == 0 else 120.0 + j) for j, c in enumerate(f"echo {i}")]
@@ -41,6 +46,7 @@ def offline_records(store: Any, count: int, *, every_keys: int = 2, start: int =
                 response=f"line {i}",
                 keystrokes=keys,
                 created_at=START + timedelta(seconds=i),
+                owner=owner or NOBODY,
             )
         )
 

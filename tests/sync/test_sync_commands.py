@@ -34,12 +34,12 @@ def test_archive_and_wrt_merge_with_the_server(backend: Any, backend_user: Any, 
     user, password, _ = backend_user
     services = OnlineServices(config_for(backend), store, verify_interval=None)
     ctx = Context(config=services.config, store=store, services=services)
-    services.auth.session.sign_in(user, password)
+    services.auth().session.sign_in(user, password)
     run(ctx, "wrt written here")
     outcome = run(ctx, "archive")
     assert outcome.ok and "sent 2" in outcome.text and "left 0" in outcome.text
     assert "wrt/" in " ".join(server_keys(backend, user))
-    services.auth.api.save_log("wrt/1700000000000", "written on the web", "txt")
+    services.auth().api.save_log("wrt/1700000000000", "written on the web", "txt")
     listing = run(ctx, "wrt")
     lines = listing.text.splitlines()
     assert sum("written here" in line for line in lines) == 1  # uploaded, yet shown once

@@ -57,7 +57,11 @@ def test_thousand_offline_records_upload_in_one_sync(
 
     login(config, user, password, monkeypatch)
     capsys.readouterr()
+    # Made while signed out: they wait apart until the account holder takes them.
     assert cli_logs.sync_main(config, as_json=True) == 0
+    assert json.loads(capsys.readouterr().out)["sent"] == 0
+    assert server_keys(backend, user) == []
+    assert cli_logs.sync_main(config, as_json=True, include_signed_out=True) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["sent"] == 1501 and report["failed"] == 0 and report["left"] == 0
     assert_exactly_once(backend, user, store, 1000)
@@ -149,7 +153,7 @@ def test_kill_9_of_handterm_sync_in_the_middle(
     offline_records(store, 1500, every_keys=1000)
     login(config, user, password, monkeypatch)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "handterm_tui", "sync"],
+        [sys.executable, "-m", "handterm_tui", "sync", "--include-signed-out"],
         env=dict(os.environ),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -164,7 +168,7 @@ def test_kill_9_of_handterm_sync_in_the_middle(
     left = store.outbox.count()
     assert 0 < left < 1500, "the kill should land in the middle of the batch"
     capsys.readouterr()
-    assert cli_logs.sync_main(config, as_json=True) in (0, 5)
+    assert cli_logs.sync_main(config, as_json=True, include_signed_out=True) in (0, 5)
     if store.outbox.count():
         assert cli_logs.sync_main(config, as_json=True) == 0
     assert_exactly_once(backend, user, store, 1500)

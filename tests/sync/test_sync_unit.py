@@ -11,6 +11,7 @@ from synckit import offline_records
 
 from handterm_tui.api.errors import BadRequest, ServerError, Unreachable
 from handterm_tui.auth.errors import SessionEnded
+from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record
 from handterm_tui.sync.browse import Filter, LogIndex, Pager
 from handterm_tui.sync.remote import fetch_notes, fetch_records, short_key
@@ -131,32 +132,38 @@ def test_progress_is_reported_for_each_item(store: Any) -> None:
     assert seen == [(n, 31) for n in range(1, 32)]
 
 
+ME = Owner("local", "pool/sub-me", "me")
+
+
 def test_remote_records_merge_by_time_without_duplicates(store: Any) -> None:
-    offline_records(store, 4, every_keys=100)  # made here, uploaded below
+    offline_records(store, 4, every_keys=100, owner=ME)  # made here, uploaded below
     api = FakeApi()
     Uploader(store, api).run(force=True)
     other = Record(line="ls elsewhere", name="ls", response="from the laptop")
     other.created_at = other.created_at.replace(year=2020)
     api.objects["command_2020-01-01T00:00:00.000Z.json"] = other.dumps()
     api.objects["command_2020-01-02T00:00:00.000Z.json"] = "<div data-status=404>web html</div>"
-    report = fetch_records(api, store)
+    report = fetch_records(api, store, ME)
     assert (report.listed, report.known, report.fetched) == (6, 4, 2)
-    assert fetch_records(api, store).fetched == 0  # a second fetch adds nothing
-    rows = [Pager(LogIndex(store)).row(i) for i in range(6)]
+    assert fetch_records(api, store, ME).fetched == 0  # a second fetch adds nothing
+    rows = [Pager(LogIndex(store, viewer=ME)).row(i) for i in range(6)]
     assert [r.where for r in rows if r] == ["synced"] * 4 + ["server"] * 2
-    found = Pager(LogIndex(store, Filter(query="laptop")))
+    found = Pager(LogIndex(store, Filter(query="laptop"), viewer=ME))
     assert found.total == 1 and found.row(0) is not None
     assert LogIndex(store).record(found.row(0)).line == "ls elsewhere"  # type: ignore[arg-type,union-attr]
+    # Fetched copies are the fetching account's: nobody else sees them.
+    assert Pager(LogIndex(store, Filter(query="laptop"), viewer=Owner("local"))).total == 0
 
 
 def test_remote_notes_merge_by_key(store: Any) -> None:
-    store.notes.add("mine", created_ms=1_000)
+    store.notes.add("mine", owner=ME, created_ms=1_000)
     api = FakeApi()
     Uploader(store, api).run(force=True)
     api.objects["wrt/2000.txt"] = "from the web"
-    assert fetch_notes(api, store).fetched == 1
-    assert fetch_notes(api, store).fetched == 0
-    assert [n.text for n in store.notes.recent(10)] == ["from the web", "mine"]
+    assert fetch_notes(api, store, ME).fetched == 1
+    assert fetch_notes(api, store, ME).fetched == 0
+    assert [n.text for n in store.notes.recent(10, viewer=ME)] == ["from the web", "mine"]
+    assert store.notes.recent(10, viewer=Owner("local")) == []
 
 
 @pytest.mark.parametrize(

@@ -193,6 +193,7 @@ class GameScreen(Screen[None]):
         target = self.target
         record = result_record(result, target)
         if self.ctx is not None:
+            record.owner = self.ctx.owner()
             self.record = self.ctx.store.records.add(record)
             added = getattr(self.app, "record_added", None)
             if callable(added):

@@ -24,7 +24,7 @@ from handterm_tui.commands.account import (
     login_line,
     password_problem,
 )
-from handterm_tui.commands.base import AskSecret
+from handterm_tui.commands.base import AskSecret, Choose
 from handterm_tui.commands.runner import Run
 from handterm_tui.ui.widgets.account_form import AccountScreen, FormField, FormNote
 
@@ -179,6 +179,12 @@ class LoginScreen(AccountScreen[str | None]):
             return
         self._pending = None
         self._hide_challenge()
+        if isinstance(run.outcome.action, Choose):
+            # Signed in, and a question follows (items made while signed out): over the
+            # terminal, where its answer is shown.
+            self.dismiss(self._user)
+            self.happ.resolve_choice(run)
+            return
         if run.outcome.ok:
             self.dismiss(self._user)
             return

@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from handterm_tui.services import OfflineServices, Services, Unavailable
 from handterm_tui.sync.browse import Filter, LogIndex, Pager, Row, parse_day, upload_state
 from handterm_tui.sync.detail import header_lines, keystroke_lines, record_text, slow_lines
 from handterm_tui.ui.widgets.logs_list import LogList
@@ -80,7 +81,7 @@ class LogsScreen(Screen[None]):
     def __init__(
         self,
         store: Store,
-        services: Any = None,
+        services: Services | None = None,
         *,
         query: str = "",
         kind: str = "",
@@ -91,14 +92,14 @@ class LogsScreen(Screen[None]):
     ) -> None:
         super().__init__(id="logs")
         self.store = store
-        self.services = services
+        self.services: Services = services or OfflineServices()
         self.query_text = query
         self.kind_index = KINDS.index(kind) if kind in KINDS else 0
         self.date_index = 0
         self.since, self.until = since or None, until or None
         self.export_dir = export_dir
         self.auto_fetch = auto_fetch
-        self.index = LogIndex(store)
+        self.index = LogIndex(store, viewer=self.services.owner())
         self.last_message = ""
 
     # -- layout ------------------------------------------------------------------------
@@ -142,7 +143,7 @@ class LogsScreen(Screen[None]):
 
     def reload(self, keep: Row | None = None) -> None:
         """Query again with the current filter (a count and one page: a few ms)."""
-        self.index = LogIndex(self.store, self.filter)
+        self.index = LogIndex(self.store, self.filter, viewer=self.services.owner())
         pager = Pager(self.index)
         self.query_one(LogList).show(pager, keep)
         self._show_filters(pager.total)
@@ -216,8 +217,7 @@ class LogsScreen(Screen[None]):
     # -- the server's records ------------------------------------------------------------
 
     def _signed_in(self) -> bool:
-        status = getattr(self.services, "status", None)
-        return bool(getattr(status, "signed_in", False))
+        return self.services.owner().signed_in
 
     def action_fetch(self) -> None:
         self.say("Fetching records from the server…")
@@ -225,15 +225,15 @@ class LogsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="logs-fetch")
     def fetch_remote(self) -> None:
-        from handterm_tui.sync.access import signed_in_auth
         from handterm_tui.sync.remote import fetch_records
 
-        auth, why = signed_in_auth(self.services)
-        if auth is None:
-            self.post_message(RemoteFetched(why, ok=False))
+        try:
+            account = self.services.account_api()
+        except Unavailable as exc:
+            self.post_message(RemoteFetched(exc.message, ok=False))
             return
         try:
-            report = fetch_records(auth.api, self.store, limit=REMOTE_LIMIT)
+            report = fetch_records(account.api, self.store, account.owner, limit=REMOTE_LIMIT)
         except Exception as exc:
             message = getattr(exc, "message", None) or str(exc)
             self.post_message(RemoteFetched(f"Server records not read: {message}", ok=False))
@@ -290,7 +290,7 @@ class LogsScreen(Screen[None]):
 
         folder = self.export_dir or Path.cwd()
         target = folder / f"handterm-logs-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
-        index = LogIndex(self.store, flt)
+        index = LogIndex(self.store, flt, viewer=self.services.owner())
         try:
             with open(target, "w", encoding="utf-8") as handle:
                 count = 0

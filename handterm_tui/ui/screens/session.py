@@ -20,6 +20,7 @@ from textual.widgets import Button, Static
 
 from handterm_tui.auth.session import SessionState
 from handterm_tui.commands.account import OFFLINE_HINT, SessionControls, session_fields
+from handterm_tui.commands.base import Choose
 from handterm_tui.commands.runner import Run
 from handterm_tui.ui.widgets.account_form import AccountScreen, FormNote
 
@@ -160,6 +161,9 @@ class SessionScreen(AccountScreen[None]):
         self.later(self._signed_out, run)
 
     def _signed_out(self, run: Run) -> None:
+        if isinstance(run.outcome.action, Choose):  # items wait: upload, keep or cancel
+            self.happ.resolve_choice(run, self._signed_out)
+            return
         self.keep(run)
         self._end(run.outcome.text, "ok" if run.outcome.ok else "error")
 

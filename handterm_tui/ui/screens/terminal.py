@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from handterm_tui.commands.base import REGISTRY, AskSecret, Clear, Exit, OpenScreen
+from handterm_tui.commands.base import REGISTRY, AskSecret, Choose, Clear, Exit, OpenScreen
 from handterm_tui.commands.runner import Run
 from handterm_tui.core.history import HistoryCursor
+from handterm_tui.core.owner import Owner
 from handterm_tui.core.parser import ParseError, split_words
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import Keystroke
+from handterm_tui.services import OfflineServices
 from handterm_tui.ui.widgets.prompt import PromptInput, PromptLine
 from handterm_tui.ui.widgets.scrollback import Scrollback
 from handterm_tui.ui.widgets.status import StatusBar
@@ -61,13 +63,29 @@ class TerminalScreen(Screen[None]):
         return self.query_one(PromptInput)
 
     def on_mount(self) -> None:
-        store = self.happ.ctx.store
-        self.history = HistoryCursor(
-            store.records.history_lines(self.happ.ctx.config.settings.history_limit)
-        )
-        self.scrollback.add_records(store.records.since_last("clear", RESTORE))
+        # With a profile, whose records to show is known only once the stored session has
+        # loaded (the app calls show_owner then): never show one person's records to another.
+        if isinstance(self.happ.ctx.services, OfflineServices):
+            self.show_owner(self.happ.ctx.owner())
         self.refresh_status()
         self.prompt.focus()
+
+    def show_owner(self, owner: Owner, *, changed: bool = False) -> None:
+        """Show ``owner``'s history and records (after start-up, sign-in or sign-out)."""
+        ctx = self.happ.ctx
+        store = ctx.store
+        self.history = HistoryCursor(
+            store.records.history_lines(ctx.config.settings.history_limit, viewer=owner)
+        )
+        if changed:
+            self.scrollback.clear()
+        self.scrollback.add_records(store.records.since_last("clear", RESTORE, viewer=owner))
+        if changed:
+            self.scrollback.add_notice(
+                f"Showing {owner.username}'s records and history."
+                if owner.signed_in
+                else "Signed out: showing only what was made here while signed out."
+            )
 
     # -- status --------------------------------------------------------------
 
@@ -75,7 +93,7 @@ class TerminalScreen(Screen[None]):
         bar = self.query_one(StatusBar)
         ctx = self.happ.ctx
         bar.user = ctx.username
-        bar.queue = ctx.store.outbox.count()
+        bar.queue = ctx.store.outbox.count(owner=ctx.owner())
         bar.connection = self.happ.connection_label()
         bar.session_left = self.happ.session_left_label()
         self.query_one(PromptLine).set_user(ctx.username)
@@ -112,18 +130,18 @@ class TerminalScreen(Screen[None]):
             self._set_busy(spec.name)
             self._run_in_thread(line, keys)
         else:
-            self._show(self.happ.runner.start(line, keys))
+            self.show_run(self.happ.runner.start(line, keys))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="command")
     def _run_in_thread(self, line: str, keys: list[Keystroke]) -> None:
         run = self.happ.runner.start(line, keys)
-        self.app.call_from_thread(self._show, run)
+        self.app.call_from_thread(self.show_run, run)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="command")
     def _finish_in_thread(self, run: Run, secrets: list[str]) -> None:
         finished = self.happ.runner.finish(run, *secrets)
         secrets.clear()
-        self.app.call_from_thread(self._show, finished)
+        self.app.call_from_thread(self.show_run, finished)
 
     def _set_busy(self, what: str | None) -> None:
         self._busy = what is not None
@@ -134,11 +152,14 @@ class TerminalScreen(Screen[None]):
         if self._busy:
             self.query_one(StatusBar).busy = text
 
-    def _show(self, run: Run) -> None:
+    def show_run(self, run: Run) -> None:
         self._set_busy(None)
         action = run.outcome.action
         if isinstance(action, AskSecret) and run.record is None:
             self._ask_secret(run, action)
+            return
+        if isinstance(action, Choose) and run.record is None:
+            self._ask_choice(run, action)
             return
         if isinstance(action, Clear):
             self.scrollback.clear()
@@ -147,11 +168,16 @@ class TerminalScreen(Screen[None]):
         elif run.outcome.text:
             self.scrollback.add_notice(run.outcome.text)
         if isinstance(action, Exit):
-            self.app.exit()
+            self.happ.leave()
             return
         if isinstance(action, OpenScreen):
             self.happ.open_screen(action.name, action.params)
         self.refresh_status()
+
+    def _ask_choice(self, run: Run, action: Choose) -> None:
+        """A question the command asked (e.g. logout with items waiting)."""
+        self._set_busy(run.parsed.name)
+        self.happ.resolve_choice(run, self.show_run)
 
     # -- secrets (passwords): never echoed, timed, recorded or kept in history --
 
@@ -201,7 +227,7 @@ class TerminalScreen(Screen[None]):
             run, self._pending = self._pending, None
             self._secrets = []
             self._leave_secret_mode()
-            self._show(self.happ.runner.cancel(run))
+            self.show_run(self.happ.runner.cancel(run))
             return
         if prompt.value:
             self.scrollback.add_notice(f"{prompt.value}^C")
