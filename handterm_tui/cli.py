@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from handterm_tui import __version__, paths
 
 if TYPE_CHECKING:
+    from handterm_tui.commands import Context
     from handterm_tui.config import Config
 
 from handterm_tui.exits import EXIT_USAGE as USAGE_ERROR
@@ -29,6 +30,13 @@ def _common() -> argparse.ArgumentParser:
         metavar="NAME",
         default=argparse.SUPPRESS,
         help="use this profile from the config file",
+    )
+    common.add_argument(
+        "--new-store",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="if the local store is not a database or was emptied, move it aside (kept as it "
+        "is) and start an empty one",
     )
     return common
 
@@ -104,24 +112,73 @@ def setup_logging() -> None:
 
 
 def run_tui(config: Config) -> int:
-    from handterm_tui.app_factory import build_app
+    from handterm_tui.app_factory import build_app, open_store
+    from handterm_tui.store import StoreUnusable
 
+    if not (_is_tty(sys.stdin) and _is_tty(sys.stdout)):
+        # Textual would wait for a terminal that never answers (`ssh host handterm`).
+        print(
+            "handterm: the terminal UI needs a terminal, and standard input or output is not "
+            "one. Over SSH use `ssh -t host handterm`; for one command without the UI use "
+            '`handterm exec "COMMAND"`.',
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    try:
+        open_store().close()
+    except StoreUnusable as exc:
+        print(f"handterm: {exc}", file=sys.stderr)
+        if not _confirm("Move it aside and start an empty store? [y/N] "):
+            print("Nothing was changed.", file=sys.stderr)
+            return 1
+        store = open_store(new_store=True)
+        for notice in store.notices:
+            print(notice, file=sys.stderr)
+        store.close()
     app = build_app(config)
     result = app.run()
-    return int(result or 0)
+    return int(app.return_code or result or 0)
+
+
+def _is_tty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(callable(isatty) and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def _confirm(question: str) -> bool:
+    try:
+        answer = input(question)
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def run_exec(config: Config, words: Sequence[str]) -> int:
     """Run one prompt command and print its response as plain text."""
     from handterm_tui.app_factory import build_context
-    from handterm_tui.commands import Runner
-    from handterm_tui.commands.base import AskSecret, OpenScreen
 
     if not words:
         print('handterm exec: give a command line, e.g. handterm exec "wrt hi"', file=sys.stderr)
         return USAGE_ERROR
     line = words[0] if len(words) == 1 else shlex.join(words)
     ctx = build_context(config, interactive=False)
+    try:
+        return _exec_line(ctx, line)
+    finally:
+        close = getattr(ctx.services, "close", None)
+        if callable(close):
+            close()
+        ctx.store.close()  # also tells the empty-store marker what the store now holds
+
+
+def _exec_line(ctx: Context, line: str) -> int:
+    from handterm_tui.commands import Runner
+    from handterm_tui.commands.base import AskSecret, OpenScreen
+
     _prepare_session(ctx, line)
     runner = Runner(ctx)
     run = runner.start(line)
@@ -139,7 +196,9 @@ def run_exec(config: Config, words: Sequence[str]) -> int:
     if run.outcome.text:
         print(run.outcome.text)
     if isinstance(run.outcome.action, OpenScreen) and not run.outcome.text:
+        # Nothing was done: exit non-zero so a script notices.
         print(f"`{run.parsed.name}` opens a screen; run it in the TUI (`handterm`).")
+        return 1
     return 0 if run.outcome.ok else 1
 
 
@@ -152,7 +211,8 @@ def _prepare_session(ctx: object, line: str) -> None:
     spec = REGISTRY.get(line.strip().split(None, 1)[0] if line.strip() else "")
     if not isinstance(services, OnlineServices) or spec is None:
         return
-    if spec.blocking or spec.category == "account":
+    # Commands that report the session or the upload queue must see it as the TUI does.
+    if spec.blocking or spec.category in ("account", "logs"):
         from handterm_tui.auth.errors import AuthError
 
         try:
@@ -174,6 +234,29 @@ def _read_secret(label: str) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        # `handterm logs list | head -1`: the reader has all it wanted. End quietly, as a
+        # program killed by SIGPIPE would (128 + 13), and keep Python's exit-time flush quiet.
+        _silence_stdout()
+        return 141
+    return code
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # serve-local owns its arguments entirely.
     if args_list[:1] == ["serve-local"]:
@@ -210,6 +293,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging()
     try:
+        if getattr(args, "new_store", False):
+            from handterm_tui.app_factory import open_store
+
+            store = open_store(new_store=True)
+            for notice in store.notices:
+                print(notice, file=sys.stderr)
+            store.close()
         if args.command is None:
             return run_tui(config)
         if args.command == "exec":
@@ -233,6 +323,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # A read-only home, a full disk, a folder where a file should be: say which, no trace.
+        where = exc.filename or "a file handterm needs"
+        print(f"handterm: cannot use {where}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
     parser.error(f"unknown command {args.command}")
     return USAGE_ERROR
 

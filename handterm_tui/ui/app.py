@@ -18,7 +18,7 @@ from textual.screen import Screen
 from handterm_tui.commands import REGISTRY, Context, Runner, Services
 from handterm_tui.config import Config
 from handterm_tui.core.records import Record, utc_now
-from handterm_tui.store import Store
+from handterm_tui.store import Store, StoreError
 from handterm_tui.ui.screens.terminal import TerminalScreen
 
 TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
@@ -142,6 +142,15 @@ class HandtermApp(App[int]):
 
         for widget in self.screen.query(Input):
             widget.cursor_blink = self.cursor_blink
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Commands report store failures themselves; one outside a command (a game result,
+        # the status bar) ends the app with the store's message instead of a traceback.
+        # Writes are whole transactions, so nothing is left half written.
+        if isinstance(error, StoreError):
+            self.exit(return_code=1, message=f"handterm: {error}")
+            return
+        super()._handle_exception(error)
 
     @property
     def terminal(self) -> TerminalScreen:
