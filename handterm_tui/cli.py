@@ -173,6 +173,8 @@ def run_exec(config: Config, words: Sequence[str]) -> int:
         if callable(close):
             close()
         ctx.store.close()  # also tells the empty-store marker what the store now holds
+        for notice in ctx.store.notices:
+            print(f"handterm: {notice}", file=sys.stderr)
 
 
 def _exec_line(ctx: Context, line: str) -> int:

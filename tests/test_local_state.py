@@ -325,3 +325,84 @@ def test_the_tui_without_a_terminal_says_so_and_exits_2() -> None:
     assert time.monotonic() - started < 10
     message = one_clean_message(result)
     assert "needs a terminal" in message and "ssh -t" in message and "handterm exec" in message
+
+
+async def test_the_tui_tells_once_that_a_deleted_wal_was_saved(
+    make_app: Callable[..., Any],
+) -> None:
+    store = open_store()
+    app = make_app(store=store)
+    async with app.run_test() as pilot:
+        await type_line(pilot, "history")
+        Path(f"{store.path}-wal").unlink()
+        await type_line(pilot, "target")
+        await pilot.pause(1.3)
+        notices = [str(n.content) for n in app.screen.query(Notice)]
+        assert sum("was deleted" in n and "Nothing was lost" in n for n in notices) == 1
+    store.close()
+    again = open_store()
+    assert again.records.history_lines(10) == ["history", "target"]
+    again.close()
+
+
+# -- the TUI asks before it replaces a store -----------------------------------------
+
+
+def run_in_a_terminal(answer: bytes, then: bytes = b"") -> tuple[int, str]:
+    """Start `handterm` on a pseudo-terminal, answer its question, return (status, output)."""
+    import pty
+    import select
+
+    pid, fd = pty.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.execv(sys.executable, [sys.executable, "-m", "handterm_tui"])
+    output = b""
+    deadline = time.monotonic() + 30
+    sent_answer = sent_then = False
+    status = None
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                chunk = b""
+            output += chunk
+        if not sent_answer and b"[y/N]" in output:
+            os.write(fd, answer)
+            sent_answer = True
+        if sent_answer and then and not sent_then and b"handterm" in output.split(b"[y/N]")[-1]:
+            time.sleep(1.0)  # let the app draw before quitting it
+            os.write(fd, then)
+            sent_then = True
+        done, code = os.waitpid(pid, os.WNOHANG)
+        if done:
+            status = os.waitstatus_to_exitcode(code)
+            break
+    else:
+        os.kill(pid, 9)
+        os.waitpid(pid, 0)
+        raise AssertionError(f"handterm did not finish: {output[-2000:]!r}")
+    os.close(fd)
+    return status, output.decode("utf-8", "replace")
+
+
+def test_the_tui_asks_before_replacing_a_store_that_is_not_a_database(
+    handterm_home: Path,
+) -> None:
+    path = db_file(handterm_home)
+    path.parent.mkdir(parents=True)
+    junk = b"not a database at all\n" * 50
+    path.write_bytes(junk)
+
+    status, output = run_in_a_terminal(b"n\r")
+    assert status == 1
+    assert str(path) in output and "Nothing was changed" in output
+    assert "Traceback" not in output
+    assert path.read_bytes() == junk
+
+    status, output = run_in_a_terminal(b"y\r", then=b"\x11")  # then Ctrl+Q
+    assert status == 0, output[-2000:]
+    assert "Traceback" not in output
+    (aside,) = path.parent.glob("handterm.sqlite3.not-a-database-*")
+    assert aside.read_bytes() == junk

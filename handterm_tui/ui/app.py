@@ -22,6 +22,7 @@ from handterm_tui.store import Store, StoreError
 from handterm_tui.ui.screens.terminal import TerminalScreen
 
 TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
+STORE_NOTICE_SECONDS = 1.0
 
 
 class SessionChanged(Message):
@@ -84,6 +85,8 @@ class HandtermApp(App[int]):
             self.call_after_refresh(self._start_session)
             # A timer plus a short worker, never an endless thread.
             self.set_interval(TICK_SECONDS, self._tick_session)
+        # What the store fixed on its own (a deleted WAL saved back) is told once, soon after.
+        self.set_interval(STORE_NOTICE_SECONDS, self._store_notices)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="token-refresh")
     def _start_session(self) -> None:
@@ -142,6 +145,16 @@ class HandtermApp(App[int]):
 
         for widget in self.screen.query(Input):
             widget.cursor_blink = self.cursor_blink
+
+    def _store_notices(self) -> None:
+        notices = getattr(self.ctx.store, "notices", None)
+        if not notices:
+            return
+        with contextlib.suppress(LookupError):
+            for notice in notices:
+                self.terminal.scrollback.add_notice(notice)
+                self.notify(notice, severity="warning", timeout=8)
+            notices.clear()
 
     def _handle_exception(self, error: Exception) -> None:
         # Commands report store failures themselves; one outside a command (a game result,
