@@ -98,3 +98,12 @@ def test_exec_outbox_sees_the_session_like_the_tui(
     run_exec(cfg, ["outbox"])
     out = capsys.readouterr().out
     assert "Not signed in" not in out
+
+
+def test_wrt_keeps_quotes_that_do_not_parse(store: Store) -> None:
+    runner = Runner(Context(config=config_mod.load(), store=store, interactive=False))
+    run = runner.start("wrt don't forget the \"milk")
+    assert run.outcome.ok, run.outcome.text
+    assert store.notes.recent(1)[0].text == "don't forget the \"milk"
+    # Other commands still refuse a line they cannot read.
+    assert runner.start("target 'oops").outcome.status == 400

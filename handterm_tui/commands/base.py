@@ -116,6 +116,7 @@ def command(
     details: str = "",
     blocking: bool = False,
     record: bool = True,
+    free_text: bool = False,
     registry: Registry[Handler] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register a handler under ``name`` (and its aliases)."""
@@ -136,6 +137,7 @@ def command(
                 details=details,
                 blocking=blocking,
                 record=record,
+                free_text=free_text,
             )
         )
         return handler

@@ -27,6 +27,7 @@ def _when(ms: int) -> str:
     options=("limit",),
     category="notes",
     blocking=True,  # the list form may ask the server
+    free_text=True,
     details="With text, stores the rest of the line as typed, locally, and queues it for upload\n"
     "(as the web's wrt does).\n"
     "Without text, lists your notes newest first (default 10), with the server's\n"

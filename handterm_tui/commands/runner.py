@@ -74,10 +74,12 @@ class Runner:
                 flags=spec.flags if spec else (),
             )
         except ParseError as exc:
-            outcome = Outcome(f"Cannot read that line: {exc}.", status=USAGE)
-            return self._store(
-                Run(stripped, masked, ParsedCommand(name=first), spec, outcome, keystrokes)
-            )
+            if spec is None or not spec.free_text:
+                outcome = Outcome(f"Cannot read that line: {exc}.", status=USAGE)
+                return self._store(
+                    Run(stripped, masked, ParsedCommand(name=first), spec, outcome, keystrokes)
+                )
+            parsed = ParsedCommand(name=first, args=tuple(stripped.split()[1:]), raw=stripped)
         if spec is None:
             near = REGISTRY.suggest(parsed.name)
             hint = f" Did you mean `{near}`?" if near else " Type `help` for the list."
