@@ -7,6 +7,7 @@ subcommand that needs them, so ``--version``, ``locate`` and ``exec`` start fast
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import shlex
 import sys
@@ -136,7 +137,11 @@ def run_tui(config: Config) -> int:
             print(notice, file=sys.stderr)
         store.close()
     app = build_app(config)
-    result = app.run()
+    try:
+        result = app.run()
+    finally:
+        with contextlib.suppress(Exception):  # the app already said what went wrong
+            app.ctx.store.close()  # checkpoints, and tells the empty-store marker the count
     return int(app.return_code or result or 0)
 
 

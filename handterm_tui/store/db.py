@@ -115,6 +115,7 @@ def explain(exc: BaseException, path: Path | None, doing: str = "") -> StoreErro
         )
     if (
         isinstance(exc, PermissionError)
+        or getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM)
         or name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN"))
         or name == "SQLITE_PERM"
         or "readonly" in text
