@@ -406,3 +406,11 @@ def test_the_tui_asks_before_replacing_a_store_that_is_not_a_database(
     assert "Traceback" not in output
     (aside,) = path.parent.glob("handterm.sqlite3.not-a-database-*")
     assert aside.read_bytes() == junk
+
+
+def test_a_store_path_that_is_a_folder_is_one_message(handterm_home: Path) -> None:
+    db_file(handterm_home).mkdir(parents=True)
+    result = handterm("exec", "history")
+    assert result.returncode == 1
+    message = one_clean_message(result)
+    assert f"{db_file(handterm_home)} is a folder" in message

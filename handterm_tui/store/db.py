@@ -113,6 +113,11 @@ def explain(exc: BaseException, path: Path | None, doing: str = "") -> StoreErro
             path,
             "not-a-database",
         )
+    if path is not None and path.is_dir():
+        return StoreError(
+            f"{where} is a folder, not a store: move it aside (or point HANDTERM_DB at a file).",
+            path,
+        )
     if (
         isinstance(exc, PermissionError)
         or getattr(exc, "errno", None) in (errno.EROFS, errno.EACCES, errno.EPERM)
