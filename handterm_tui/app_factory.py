@@ -8,15 +8,40 @@ from handterm_tui import paths
 from handterm_tui.commands import Context
 from handterm_tui.config import Config
 from handterm_tui.services import OfflineServices, Services
-from handterm_tui.store import Store
+from handterm_tui.store import Store, StoreUnusable, forget_marker
+from handterm_tui.store.db import explain
 
 if TYPE_CHECKING:
     from handterm_tui.ui.app import HandtermApp
 
 
-def open_store() -> Store:
-    paths.ensure_private_dir(paths.data_dir())
-    return Store(paths.database_file())
+def open_store(*, new_store: bool = False) -> Store:
+    """The user's store. Raises StoreError (one message: the path and what to do).
+
+    ``new_store`` is the user's agreement to replace a store that is not a database or
+    was emptied: the old file is moved aside, byte for byte, and an empty store begins
+    (``store.notices`` says where the old one went). A good store is left alone.
+    """
+    database = paths.database_file()
+    marker = paths.store_marker_file()
+    try:
+        paths.ensure_private_dir(database.parent)
+    except OSError as exc:
+        raise explain(exc, database) from None
+    try:
+        return Store(database, marker=marker)
+    except StoreUnusable as exc:
+        if not new_store:
+            raise
+        try:
+            aside = exc.move_aside()
+        except OSError as move_error:
+            raise explain(move_error, database) from None
+        forget_marker(marker, database)
+        store = Store(database, marker=marker)
+        kept = f"the old one is kept as {aside}" if aside else "there was no old file"
+        store.notices.append(f"Started an empty store at {database}; {kept}.")
+        return store
 
 
 def build_services(config: Config, store: Store) -> Services:

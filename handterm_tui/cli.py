@@ -7,6 +7,7 @@ subcommand that needs them, so ``--version``, ``locate`` and ``exec`` start fast
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import shlex
 import sys
@@ -31,6 +32,13 @@ def _common() -> argparse.ArgumentParser:
         metavar="NAME",
         default=argparse.SUPPRESS,
         help="use this profile from the config file",
+    )
+    common.add_argument(
+        "--new-store",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="if the local store is not a database or was emptied, move it aside (kept as it "
+        "is) and start an empty one",
     )
     return common
 
@@ -118,18 +126,58 @@ def setup_logging() -> None:
 
 
 def run_tui(config: Config) -> int:
-    from handterm_tui.app_factory import build_app
+    from handterm_tui.app_factory import build_app, open_store
+    from handterm_tui.store import StoreUnusable
 
+    if not (_is_tty(sys.stdin) and _is_tty(sys.stdout)):
+        # Textual would wait for a terminal that never answers (`ssh host handterm`).
+        print(
+            "handterm: the terminal UI needs a terminal, and standard input or output is not "
+            "one. Over SSH use `ssh -t host handterm`; for one command without the UI use "
+            '`handterm exec "COMMAND"`.',
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    try:
+        open_store().close()
+    except StoreUnusable as exc:
+        print(f"handterm: {exc}", file=sys.stderr)
+        if not _confirm("Move it aside and start an empty store? [y/N] "):
+            print("Nothing was changed.", file=sys.stderr)
+            return 1
+        store = open_store(new_store=True)
+        for notice in store.notices:
+            print(notice, file=sys.stderr)
+        store.close()
     app = build_app(config)
-    result = app.run()
-    return int(result or 0)
+    try:
+        result = app.run()
+    finally:
+        with contextlib.suppress(Exception):  # the app already said what went wrong
+            app.ctx.store.close()  # checkpoints, and tells the empty-store marker the count
+    return int(app.return_code or result or 0)
+
+
+def _is_tty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(callable(isatty) and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def _confirm(question: str) -> bool:
+    try:
+        answer = input(question)
+    except (EOFError, KeyboardInterrupt):
+        print(file=sys.stderr)
+        return False
+    return answer.strip().lower() in ("y", "yes")
 
 
 def run_exec(config: Config, words: Sequence[str]) -> int:
     """Run one prompt command and print its response as plain text."""
     from handterm_tui.app_factory import build_context
-    from handterm_tui.commands import Runner
-    from handterm_tui.commands.base import AskSecret, Choose, OpenScreen
 
     if not words:
         print('handterm exec: give a command line, e.g. handterm exec "wrt hi"', file=sys.stderr)
@@ -137,32 +185,43 @@ def run_exec(config: Config, words: Sequence[str]) -> int:
     line = words[0] if len(words) == 1 else shlex.join(words)
     ctx = build_context(config, interactive=False)
     try:
-        _prepare_session(ctx)
-        runner = Runner(ctx)
-        run = runner.start(line)
-        while run.waiting:
-            action = run.outcome.action
-            if isinstance(action, Choose):
-                run = runner.choose(run, _ask_choice(action))
-                continue
-            assert isinstance(action, AskSecret)
-            secrets = []
-            for label in (action.prompt, *action.more):
-                secret = _read_secret(label)
-                if secret is None:
-                    run = runner.cancel(run)
-                    print("No secret given; cancelled.", file=sys.stderr)
-                    return 1
-                secrets.append(secret)
-            run = runner.finish(run, *secrets)
-        if run.outcome.text:
-            print(run.outcome.text)
-        if isinstance(run.outcome.action, OpenScreen) and not run.outcome.text:
-            print(f"`{run.parsed.name}` opens a screen; run it in the TUI (`handterm`).")
-        return 0 if run.outcome.ok else 1
+        return _exec_line(ctx, line)
     finally:
         ctx.services.close()
-        ctx.store.close()
+        ctx.store.close()  # also tells the empty-store marker what the store now holds
+        for notice in ctx.store.notices:
+            print(f"handterm: {notice}", file=sys.stderr)
+
+
+def _exec_line(ctx: Context, line: str) -> int:
+    from handterm_tui.commands import Runner
+    from handterm_tui.commands.base import AskSecret, Choose, OpenScreen
+
+    _prepare_session(ctx)
+    runner = Runner(ctx)
+    run = runner.start(line)
+    while run.waiting:
+        action = run.outcome.action
+        if isinstance(action, Choose):
+            run = runner.choose(run, _ask_choice(action))
+            continue
+        assert isinstance(action, AskSecret)
+        secrets = []
+        for label in (action.prompt, *action.more):
+            secret = _read_secret(label)
+            if secret is None:
+                run = runner.cancel(run)
+                print("No secret given; cancelled.", file=sys.stderr)
+                return 1
+            secrets.append(secret)
+        run = runner.finish(run, *secrets)
+    if run.outcome.text:
+        print(run.outcome.text)
+    if isinstance(run.outcome.action, OpenScreen) and not run.outcome.text:
+        # Nothing was done: exit non-zero so a script notices.
+        print(f"`{run.parsed.name}` opens a screen; run it in the TUI (`handterm`).")
+        return 1
+    return 0 if run.outcome.ok else 1
 
 
 def _ask_choice(action: Choose) -> str | None:
@@ -207,6 +266,29 @@ def _read_secret(label: str) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+    except BrokenPipeError:
+        # `handterm logs list | head -1`: the reader has all it wanted. End quietly, as a
+        # program killed by SIGPIPE would (128 + 13), and keep Python's exit-time flush quiet.
+        _silence_stdout()
+        return 141
+    return code
+
+
+def _silence_stdout() -> None:
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # serve-local owns its arguments entirely.
     if args_list[:1] == ["serve-local"]:
@@ -243,6 +325,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     setup_logging()
     try:
+        if getattr(args, "new_store", False):
+            from handterm_tui.app_factory import open_store
+
+            store = open_store(new_store=True)
+            for notice in store.notices:
+                print(notice, file=sys.stderr)
+            store.close()
         if args.command is None:
             return run_tui(config)
         if args.command == "exec":
@@ -266,6 +355,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        # A read-only home, a full disk, a folder where a file should be: say which, no trace.
+        where = exc.filename or "a file handterm needs"
+        print(f"handterm: cannot use {where}: {exc.strerror or exc}.", file=sys.stderr)
+        return 1
     parser.error(f"unknown command {args.command}")
     return USAGE_ERROR
 

@@ -262,6 +262,18 @@ def load(
         config = Config(path=path)
     except UnicodeDecodeError:
         raise ConfigError(path, "not UTF-8 text") from None
+    except IsADirectoryError:
+        raise ConfigError(
+            path,
+            "is a folder, not a config file: move it aside (handterm then runs in offline "
+            "mode until you write one), or set HANDTERM_CONFIG to a file",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            path,
+            f"cannot be read ({exc.strerror or exc}): fix its permissions, or set "
+            "HANDTERM_CONFIG to another file",
+        ) from None
     else:
         config = _parse(path, text)
     config = replace(config, selected=profile)

@@ -76,6 +76,11 @@ def token_file() -> Path:
     return state_dir() / "session.json"
 
 
+def store_marker_file() -> Path:
+    """How many records and notes each store held when last seen (an emptied store shows)."""
+    return state_dir() / "store-marker.json"
+
+
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable by the owner only."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -83,3 +83,11 @@ def test_write_profile_keeps_other_profiles(tmp_path: Path) -> None:
     assert set(cfg.profiles) == {"old", "local"}
     assert cfg.profile is not None and cfg.profile.api_url == "http://127.0.0.1:2"
     assert cfg.settings.history_limit == 10
+
+
+def test_a_config_path_that_is_a_folder_is_a_config_error(tmp_path: Path) -> None:
+    folder = tmp_path / "config.toml"
+    folder.mkdir()
+    with pytest.raises(config.ConfigError, match="is a folder, not a config file") as caught:
+        config.load(folder, env={})
+    assert caught.value.path == folder and "HANDTERM_CONFIG" in str(caught.value)

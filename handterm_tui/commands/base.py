@@ -120,6 +120,7 @@ def command(
     details: str = "",
     blocking: bool = False,
     record: bool = True,
+    free_text: bool = False,
     registry: Registry[Handler] | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register a handler under ``name`` (and its aliases)."""
@@ -140,6 +141,7 @@ def command(
                 details=details,
                 blocking=blocking,
                 record=record,
+                free_text=free_text,
             )
         )
         return handler

@@ -8,7 +8,9 @@ from datetime import datetime
 
 from handterm_tui.commands.base import Context, Outcome, command, int_switch, usage_error
 from handterm_tui.core.parser import ParsedCommand
+from handterm_tui.core.records import FAILED
 from handterm_tui.services import Unavailable
+from handterm_tui.store import StoreError
 
 USAGE = "wrt <text…>  |  wrt [--limit N]"
 MAX_NOTE = 100_000
@@ -26,21 +28,36 @@ def _when(ms: int) -> str:
     options=("limit",),
     category="notes",
     blocking=True,  # the list form may ask the server
-    details="With text, stores a note locally and queues it for upload (as the web's wrt does).\n"
+    free_text=True,
+    details="With text, stores the rest of the line as typed, locally, and queues it for upload\n"
+    "(as the web's wrt does).\n"
     "Without text, lists your notes newest first (default 10), with the server's\n"
     "when signed in.",
 )
 def wrt(ctx: Context, cmd: ParsedCommand) -> Outcome:
-    if cmd.args:
-        if "limit" in cmd.switches:
+    # The note is the rest of the line as typed: `--force` in "remember to use --force" is
+    # part of the note, not a switch. Only a bare `wrt [--limit N]` lists.
+    text = _rest_of_line(cmd.raw) if cmd.raw else " ".join(cmd.args)
+    listing = not cmd.args and set(cmd.switches) <= {"limit"}
+    if text and not listing:
+        if "limit" in cmd.switches and text.startswith("--limit"):
             return usage_error(USAGE, "Give either text to write or --limit, not both.")
-        text = " ".join(cmd.args)
         if len(text) > MAX_NOTE:
             return usage_error(
                 USAGE, f"A note can hold {MAX_NOTE:,} characters; this one has {len(text):,}."
             )
-        ctx.store.notes.add(text, owner=ctx.owner(), created_ms=int(ctx.clock().timestamp() * 1000))
-        return Outcome(f"Noted ({len(text)} characters); it will be uploaded when you are online.")
+        owner = ctx.owner()
+        try:
+            ctx.store.notes.add(text, owner=owner, created_ms=int(ctx.clock().timestamp() * 1000))
+        except StoreError as exc:
+            return Outcome(f"Not noted; nothing was kept: {exc}", status=FAILED)
+        if ctx.config.profile is None:
+            where = "kept here (offline mode)"
+        elif owner.signed_in:
+            where = "queued for upload"
+        else:
+            where = "kept here, signed out (after `login` you choose whether it joins your account)"
+        return Outcome(f"Noted ({len(text)} characters); {where}.")
     try:
         limit = int_switch(cmd, "limit", 10, low=1, high=1000)
     except ValueError as exc:
@@ -50,6 +67,11 @@ def wrt(ctx: Context, cmd: ParsedCommand) -> Outcome:
     if not notes:
         return Outcome("No notes yet. Write one with `wrt <text>`." + footnote)
     return Outcome("\n".join(f"[{_when(n.created_ms)}] {n.text}" for n in notes) + footnote)
+
+
+def _rest_of_line(line: str) -> str:
+    parts = line.strip().split(None, 1)
+    return parts[1] if len(parts) > 1 else ""
 
 
 def _merge_server_notes(ctx: Context, limit: int) -> str:

@@ -19,7 +19,7 @@ from handterm_tui.commands.base import (
 )
 from handterm_tui.commands.builtin import target_wpm
 from handterm_tui.core.parser import ParsedCommand
-from handterm_tui.core.records import NOT_FOUND, Record
+from handterm_tui.core.records import NOT_FOUND, UNAVAILABLE, Record
 
 if TYPE_CHECKING:
     from handterm_tui.core import phrases, progress
@@ -103,8 +103,10 @@ def play(ctx: Context, cmd: ParsedCommand) -> Outcome:
         f"target {target} WPM:\n  {phrase.text}"
     ) + _warnings(catalogue)
     if not ctx.interactive:
+        # The game could not start: an error status, so `handterm exec` exits non-zero.
         return Outcome(
-            text + f"\nThe game needs the terminal UI: run `handterm`, then `play {phrase.key}`."
+            text + f"\nThe game needs the terminal UI: run `handterm`, then `play {phrase.key}`.",
+            status=UNAVAILABLE,
         )
     return Outcome(text, action=OpenScreen("game", {"key": phrase.key}))
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handterm_tui.commands.base import REGISTRY, AskSecret, Choose, Context, Handler, Outcome
 from handterm_tui.core.parser import ParsedCommand, ParseError, parse, quote, split_words
 from handterm_tui.core.records import FAILED, NOT_FOUND, USAGE, Record, mask_line
 from handterm_tui.core.registry import CommandSpec
 from handterm_tui.core.stats import Keystroke
+from handterm_tui.store.db import StoreError
 
 log = logging.getLogger("handterm.commands")
 
@@ -78,10 +79,12 @@ class Runner:
                 flags=spec.flags if spec else (),
             )
         except ParseError as exc:
-            outcome = Outcome(f"Cannot read that line: {exc}.", status=USAGE)
-            return self._store(
-                Run(stripped, masked, ParsedCommand(name=first), spec, outcome, keystrokes)
-            )
+            if spec is None or not spec.free_text:
+                outcome = Outcome(f"Cannot read that line: {exc}.", status=USAGE)
+                return self._store(
+                    Run(stripped, masked, ParsedCommand(name=first), spec, outcome, keystrokes)
+                )
+            parsed = ParsedCommand(name=first, args=tuple(stripped.split()[1:]), raw=stripped)
         if spec is None:
             near = REGISTRY.suggest(parsed.name)
             hint = f" Did you mean `{near}`?" if near else " Type `help` for the list."
@@ -157,5 +160,14 @@ class Runner:
             created_at=self.ctx.clock(),
             owner=self.ctx.owner(),
         )
-        run.record = self.ctx.store.records.add(record)
+        try:
+            run.record = self.ctx.store.records.add(record)
+        except StoreError as exc:
+            # Say so with the answer rather than lose the prompt; the line stays in Up/Down.
+            run.outcome = replace(
+                outcome,
+                text=(outcome.text + "\n" if outcome.text else "")
+                + f"This command's record was not stored: {exc}",
+                status=outcome.status if not outcome.ok else FAILED,
+            )
         return run

@@ -31,6 +31,8 @@ class CommandSpec(Generic[H]):
     details: str = ""
     blocking: bool = False  # does I/O that may take a while: the UI runs it in a worker
     record: bool = True  # leaves a record in the store (and history)
+    # Takes the rest of the line as typed (`wrt don't`): quotes that do not parse are text.
+    free_text: bool = False
 
     @property
     def all_names(self) -> tuple[str, ...]:

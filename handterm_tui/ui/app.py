@@ -20,10 +20,11 @@ from handterm_tui.commands.base import Choose
 from handterm_tui.config import Config
 from handterm_tui.core.records import Record, utc_now
 from handterm_tui.services import OfflineServices, Services, Unavailable
-from handterm_tui.store import Store
+from handterm_tui.store import Store, StoreError
 from handterm_tui.ui.screens.terminal import TerminalScreen
 
 TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
+STORE_NOTICE_SECONDS = 1.0
 
 
 class SessionChanged(Message):
@@ -98,6 +99,8 @@ class HandtermApp(App[int]):
             self.call_after_refresh(self._start_session)
             # A timer plus a short worker, never an endless thread.
             self.set_interval(TICK_SECONDS, self._tick_session)
+        # What the store fixed on its own (a deleted WAL saved back) is told once, soon after.
+        self.set_interval(STORE_NOTICE_SECONDS, self._store_notices)
 
     @work(thread=True, exit_on_error=False, group="session-start")
     def _start_session(self) -> None:
@@ -181,6 +184,25 @@ class HandtermApp(App[int]):
 
         for widget in self.screen.query(Input):
             widget.cursor_blink = self.cursor_blink
+
+    def _store_notices(self) -> None:
+        notices = getattr(self.ctx.store, "notices", None)
+        if not notices:
+            return
+        with contextlib.suppress(LookupError):
+            for notice in notices:
+                self.terminal.scrollback.add_notice(notice)
+                self.notify(notice, severity="warning", timeout=8)
+            notices.clear()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Commands report store failures themselves; one outside a command (a game result,
+        # the status bar) ends the app with the store's message instead of a traceback.
+        # Writes are whole transactions, so nothing is left half written.
+        if isinstance(error, StoreError):
+            self.exit(return_code=1, message=f"handterm: {error}")
+            return
+        super()._handle_exception(error)
 
     @property
     def terminal(self) -> TerminalScreen:
