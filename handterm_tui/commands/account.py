@@ -448,8 +448,8 @@ def logout(ctx: Context, cmd: ParsedCommand) -> Outcome:
 def _sign_out_keeping(auth: AuthSystem, who: str, waiting: int) -> Outcome:
     message = auth.session.sign_out()
     return Outcome(
-        f"{message} {_items(waiting)} stay on this machine and upload when {who} signs in "
-        "here again; no other account can send them."
+        f"{message} Kept here for {who}: {_items(waiting)}, uploaded when {who} signs in "
+        "here again (no other account can send them)."
     )
 
 

@@ -330,3 +330,49 @@ async def test_offline_mode_says_how_to_get_a_server(
         app.open_screen("session")
         await pilot.pause()
         assert "serve-local --write-profile local" in screen_text(app)
+
+
+async def test_logout_at_the_prompt_asks_about_waiting_items_and_forgets_the_user(
+    backend: Any,
+    backend_user: Any,
+    online_services: Any,
+    make_app: Callable[..., Any],
+    store: Any,
+) -> None:
+    from handterm_tui.ui.widgets.scrollback import Scrollback
+
+    user, password, _ = backend_user
+    services = online_services(backend, store)
+    services.auth().session.sign_in(user, password)
+    app = make_app(config=services.config, store=store, services=services)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.run_command("wrt only for my account")
+        await settle(pilot)
+        app.run_command("logout")
+        await settle(pilot)
+        asked = await answer_choice(pilot, None)  # Esc: the safe answer changes nothing
+        assert "still waiting to upload" in asked
+        await settle(pilot)
+        assert services.username == user
+        app.run_command("logout")
+        await settle(pilot)
+        await answer_choice(pilot, "upload")
+        await settle(pilot)
+        assert services.username is None
+        shown = "\n".join(str(w.render()) for w in app.terminal.query_one(Scrollback).children)
+        assert "only for my account" not in shown  # the next person does not see it
+        assert "Signed out: showing only what was made here while signed out" in shown
+    keys = [k for k in server_keys_of(backend, user) if k.startswith("wrt/")]
+    assert len(keys) == 1
+
+
+def server_keys_of(backend: Any, user: str) -> list[str]:
+    sys_path = str(Path(__file__).resolve().parent.parent / "sync")
+    import sys
+
+    if sys_path not in sys.path:
+        sys.path.insert(0, sys_path)
+    from synckit import server_keys
+
+    return list(server_keys(backend, user))
