@@ -22,7 +22,7 @@ def main(which: str) -> None:
         app = BareInputApp()
     else:
         from handterm_tui import config
-        from handterm_tui.app_factory import build_app
+        from handterm_tui.ui.app import build_app
 
         app = build_app(config.load())
     app.run(headless=True, size=(80, 24), auto_pilot=_exit_when_ready)

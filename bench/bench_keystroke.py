@@ -41,7 +41,7 @@ async def per_key_ms(app: App[Any]) -> float:
 
 def handterm_app() -> App[Any]:
     from handterm_tui import config
-    from handterm_tui.app_factory import build_app
+    from handterm_tui.ui.app import build_app
 
     return build_app(config.load())
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from handterm_tui import paths
 from handterm_tui.commands import Context
 from handterm_tui.config import Config
 from handterm_tui.services import OfflineServices, Services
 from handterm_tui.store import Store, StoreUnusable, forget_marker
 from handterm_tui.store.db import explain
-
-if TYPE_CHECKING:
-    from handterm_tui.ui.app import HandtermApp
 
 
 def open_store(*, new_store: bool = False) -> Store:
@@ -58,10 +53,3 @@ def build_context(config: Config, *, interactive: bool = True) -> Context:
     return Context(
         config=config, store=store, services=build_services(config, store), interactive=interactive
     )
-
-
-def build_app(config: Config) -> HandtermApp:
-    from handterm_tui.ui.app import HandtermApp
-
-    store = open_store()
-    return HandtermApp(config, store, services=build_services(config, store))

@@ -126,7 +126,7 @@ def setup_logging() -> None:
 
 
 def run_tui(config: Config) -> int:
-    from handterm_tui.app_factory import build_app, open_store
+    from handterm_tui.app_factory import open_store
     from handterm_tui.store import StoreUnusable
 
     if not (_is_tty(sys.stdin) and _is_tty(sys.stdout)):
@@ -149,6 +149,8 @@ def run_tui(config: Config) -> int:
         for notice in store.notices:
             print(notice, file=sys.stderr)
         store.close()
+    from handterm_tui.ui.app import build_app
+
     app = build_app(config)
     try:
         result = app.run()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-import time
 from typing import TYPE_CHECKING, TextIO
 
 from handterm_tui.exits import EXIT_ENDED, EXIT_NOT_SIGNED_IN, EXIT_OK, EXIT_UNREACHABLE, EXIT_USAGE
@@ -157,56 +156,6 @@ def _exit_for(status: SessionStatus) -> int:
     }[status.state]
 
 
-def _when(moment: float | None, now: float) -> str:
-    if moment is None:
-        return "unknown"
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(moment))
-    delta = moment - now
-    span = abs(delta)
-    if span < 120:
-        rel = f"{span:.0f} s"
-    elif span < 7200:
-        rel = f"{span / 60:.0f} min"
-    elif span < 3 * 86400:
-        rel = f"{span / 3600:.1f} h"
-    else:
-        rel = f"{span / 86400:.0f} days"
-    return f"{stamp} ({'in ' + rel if delta >= 0 else rel + ' ago'})"
-
-
-def describe_status(status: SessionStatus, now: float | None = None) -> list[str]:
-    """Plain-text lines for `handterm status` (and the UI's `session` command)."""
-    from handterm_tui.auth.session import SessionState
-
-    now = time.time() if now is None else now
-    head = {
-        SessionState.SIGNED_IN: f"Signed in as {status.username}",
-        SessionState.SIGNED_OUT: "Not signed in — run `handterm login`",
-        SessionState.SESSION_ENDED: (
-            f"Session of {status.username or 'the last user'} ended — run `handterm login`. "
-            "Nothing local was lost."
-        ),
-        SessionState.UNREACHABLE: f"Signed in as {status.username}, but the server cannot be "
-        "reached (tokens kept, will retry)",
-    }[status.state]
-    lines = [head + (f" (profile {status.profile})" if status.profile else "") + "."]
-    if status.signed_in:
-        lines.append(f"Access token expires:   {_when(status.expires_at, now)}")
-        if status.last_refresh_at:
-            lines.append(f"Last refresh:           {_when(status.last_refresh_at, now)}")
-        lines.append(f"Refresh token issued:   {_when(status.refresh_issued_at, now)}")
-        lines.append(
-            f"Refresh token expected to expire: {_when(status.refresh_expected_expiry, now)} "
-            f"(validity {status.refresh_validity_days} "
-            f"day{'' if status.refresh_validity_days == 1 else 's'}, per the profile)"
-        )
-    if status.store_note:
-        lines.append(status.store_note)
-    if status.message and status.state is not SessionState.SESSION_ENDED:
-        lines.append(status.message)
-    return lines
-
-
 def status_main(config: Config, as_json: bool) -> int:
     """Check for real (refresh if needed, then ask the server) and report; exit 0/1/3/4."""
     from handterm_tui.auth.errors import NotConfigured
@@ -223,5 +172,7 @@ def status_main(config: Config, as_json: bool) -> int:
     if as_json:
         print(json.dumps(status.as_dict(), sort_keys=True))
     else:
+        from handterm_tui.commands.session_words import describe_status
+
         print("\n".join(describe_status(status)))
     return _exit_for(status)

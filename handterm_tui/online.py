@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from handterm_tui.config import Config
 from handterm_tui.core.owner import Owner
+from handterm_tui.core.when import span
 from handterm_tui.services import AccountApi, StatusListener, Unavailable
 
 if TYPE_CHECKING:
@@ -23,15 +24,6 @@ if TYPE_CHECKING:
     from handterm_tui.sync.service import SyncService
 
 log = logging.getLogger("handterm.online")
-
-
-def _span(seconds: float) -> str:
-    """A short, honest duration: ``3d``, ``5h``, ``12m``, ``40s``."""
-    seconds = max(0.0, seconds)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{int(seconds // size)}{unit}"
-    return f"{int(seconds)}s"
 
 
 class OnlineServices:
@@ -153,7 +145,7 @@ class OnlineServices:
         status = self._status
         if status is None or not status.signed_in or status.refresh_expected_expiry is None:
             return ""
-        return _span(status.refresh_expected_expiry - time.time()) + " left"
+        return span(status.refresh_expected_expiry - time.time()) + " left"
 
     # -- background work (called from a short worker thread on a timer) -----------------
 

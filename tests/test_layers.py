@@ -1,4 +1,5 @@
-"""House rules: nothing below ui/ imports Textual; the client never imports the server."""
+"""House rules beyond the import contracts (pyproject.toml, `lint-imports` in `make lint`):
+the layers below the front ends start without Textual or the network libraries."""
 
 from __future__ import annotations
 
@@ -29,24 +30,6 @@ def _modules(exclude: tuple[str, ...]) -> list[Path]:
         for p in PACKAGE.rglob("*.py")
         if not any(part in exclude for part in p.relative_to(PACKAGE).parts)
     ]
-
-
-def test_nothing_below_ui_imports_textual() -> None:
-    offenders = [
-        str(p.relative_to(PACKAGE))
-        for p in _modules(("ui", "server"))
-        if any(n == "textual" or n.startswith("textual.") for n in _imports(p))
-    ]
-    assert offenders == []
-
-
-def test_the_client_never_imports_the_server() -> None:
-    offenders = [
-        str(p.relative_to(PACKAGE))
-        for p in _modules(("server",))
-        if p.name != "cli.py" and any(n.startswith("handterm_tui.server") for n in _imports(p))
-    ]
-    assert offenders == []
 
 
 def test_core_layers_import_without_textual_or_network_libraries() -> None:

@@ -6,7 +6,7 @@ echoed request: the July-2024 signUp echoes the password) with tokens redacted.
 
 from __future__ import annotations
 
-from handterm_tui.auth.errors import safe_text
+from handterm_tui.core.redact import safe_text
 
 
 class ApiError(Exception):

@@ -35,6 +35,7 @@ from handterm_tui.commands.base import (
 )
 from handterm_tui.core.parser import ParsedCommand, quote
 from handterm_tui.core.records import FAILED, NOT_SIGNED_IN, UNAVAILABLE, USAGE
+from handterm_tui.core.when import clock, when
 from handterm_tui.services import Unavailable
 
 if TYPE_CHECKING:
@@ -482,7 +483,7 @@ def _sync_then_sign_out(ctx: Context, auth: AuthSystem) -> Outcome:
     "screen (refresh now, sign out).",
 )
 def session(ctx: Context, cmd: ParsedCommand) -> Outcome:
-    from handterm_tui.cli_auth import describe_status
+    from handterm_tui.commands.session_words import describe_status
 
     auth = _auth(ctx)
     if isinstance(auth, Outcome):
@@ -522,7 +523,6 @@ def password_problem(new: str, again: str) -> str | None:
 def session_fields(status: SessionStatus | None, now: float) -> list[tuple[str, str]]:
     """Label/value pairs for the session screen: the figures of `session`, in words."""
     from handterm_tui.auth.session import SessionState
-    from handterm_tui.cli_auth import _when  # one wording for times, shared with `status`
 
     if status is None:
         return [("State", "… checking the stored session")]
@@ -538,17 +538,17 @@ def session_fields(status: SessionStatus | None, now: float) -> list[tuple[str, 
     if status.signed_in:
         days = status.refresh_validity_days
         fields += [
-            ("Access token", "expires " + _when(status.expires_at, now)),
+            ("Access token", "expires " + when(status.expires_at, now)),
             (
                 "Last refresh",
-                _when(status.last_refresh_at, now) if status.last_refresh_at else "none yet",
+                when(status.last_refresh_at, now) if status.last_refresh_at else "none yet",
             ),
-            ("Refresh token", "issued " + _when(status.refresh_issued_at, now)),
-            ("Expected expiry", _when(status.refresh_expected_expiry, now)),
+            ("Refresh token", "issued " + when(status.refresh_issued_at, now)),
+            ("Expected expiry", when(status.refresh_expected_expiry, now)),
             ("", f"(validity {days} day{'' if days == 1 else 's'}, per the profile)"),
         ]
         if status.next_attempt_at:
-            fields.append(("Next retry", _when(status.next_attempt_at, now)))
+            fields.append(("Next retry", when(status.next_attempt_at, now)))
     if status.store_note:
         fields.append(("Tokens kept", status.store_note))
     elif not status.signed_in:
@@ -604,10 +604,4 @@ class SessionControls:
             status = session.refresh_now()
         except AuthError as exc:
             return exc.message
-        return f"Refreshed: the access token is good until {_clock_time(status.expires_at)}."
-
-
-def _clock_time(moment: float | None) -> str:
-    import time
-
-    return "unknown" if moment is None else time.strftime("%H:%M:%S", time.localtime(moment))
+        return f"Refreshed: the access token is good until {clock(status.expires_at)}."

@@ -4,21 +4,17 @@ signed in: fetched by key, so a note never shows twice)."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 
 from handterm_tui.commands.base import Context, Outcome, command, int_switch, usage_error
 from handterm_tui.core.parser import ParsedCommand
 from handterm_tui.core.records import FAILED
+from handterm_tui.core.when import minute
 from handterm_tui.services import Unavailable
 from handterm_tui.store import StoreError
 
 USAGE = "wrt <text…>  |  wrt [--limit N]"
 MAX_NOTE = 100_000
 SERVER_WAIT = 2.0  # a slow server never holds the list longer than this
-
-
-def _when(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000).strftime("%Y-%m-%d %H:%M")
 
 
 @command(
@@ -66,7 +62,7 @@ def wrt(ctx: Context, cmd: ParsedCommand) -> Outcome:
     notes = ctx.store.notes.recent(limit, viewer=ctx.owner())
     if not notes:
         return Outcome("No notes yet. Write one with `wrt <text>`." + footnote)
-    return Outcome("\n".join(f"[{_when(n.created_ms)}] {n.text}" for n in notes) + footnote)
+    return Outcome("\n".join(f"[{minute(n.created_ms)}] {n.text}" for n in notes) + footnote)
 
 
 def _rest_of_line(line: str) -> str:

@@ -301,3 +301,11 @@ class HandtermApp(App[int]):
             yield SystemCommand(
                 f"Run: {spec.name}", spec.summary, lambda name=spec.name: self.run_command(name)
             )
+
+
+def build_app(config: Config) -> HandtermApp:
+    """The app as `handterm` runs it: the user's store and the profile's services."""
+    from handterm_tui.app_factory import build_services, open_store
+
+    store = open_store()
+    return HandtermApp(config, store, services=build_services(config, store))
