@@ -310,7 +310,7 @@ async def test_session_screen_refresh_and_sign_out(
         assert f"{user} has 1 item still waiting" in asked
         await settle(pilot)
         note = app.screen.query_one("#note").text
-        assert "Signed out everywhere." in note and "stay on this machine" in note
+        assert "Signed out everywhere." in note and f"Kept here for {user}: 1 item" in note
         assert "○ not signed in" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
