@@ -51,6 +51,12 @@ def _words(exc: ApiError) -> str:
     return f"{exc.message} {exc.detail or ''}".lower()
 
 
+def _clause(message: str) -> str:
+    """A message to go inside a sentence: no capital, no full stop."""
+    text = message.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
 def _common(exc: ApiError) -> AuthError | None:
     if isinstance(exc, Unreachable):
         return ServiceUnreachable(
@@ -250,11 +256,14 @@ class ApiAuth:
         except AuthError as exc:
             if isinstance(api_error, NotFound):
                 raise AuthServiceError(
-                    f"the API has no sign-out route, and {exc.message.rstrip('.')}"
+                    f"the API has no sign-out route, and {_clause(exc.message)}"
                 ) from None
-            found = _common(api_error)
-            said = found.message if found else api_error.message
-            raise AuthServiceError(f"{said.rstrip('.')}; {exc.message.rstrip('.')}") from None
+            said = (
+                "the HandTerm API cannot be reached"
+                if isinstance(api_error, Unreachable)
+                else f"the API did not confirm the sign-out ({_clause(api_error.message)})"
+            )
+            raise AuthServiceError(f"{_clause(said)}; {_clause(exc.message)}") from None
 
     def close(self) -> None:
         self.api.close()

@@ -78,7 +78,7 @@ def call(
     if response.is_success:
         return body
     kind = str(body.get("__type") or "").rsplit("#", 1)[-1]
-    message = safe_text(body.get("message") or body.get("Message") or kind or response.status_code)
+    message = safe_text(body.get("message") or body.get("Message") or kind or "no reason given")
     if kind == "NotAuthorizedException":
         # Revoked or expired: for a sign-out that means the session is already over.
         lowered = message.lower()
