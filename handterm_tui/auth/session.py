@@ -521,7 +521,8 @@ class SessionManager:
             self._refreshing = False
             self._failures = 0
             self._learn_skew(fresh, received)
-            self._next_attempt_at = now + self._gap_after_success(fresh)
+            # Still down elsewhere (the API): probe it on the next tick, not a gap later.
+            self._next_attempt_at = now if self._down else now + self._gap_after_success(fresh)
             self._last_refresh_at = received
             self._last_verified_at = received  # a refresh proves the session is not revoked
             self._last_contact_at = received

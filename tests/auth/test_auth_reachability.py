@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from authkit import Clock, FakeAuth, config_for
 
-from handterm_tui.api.errors import Unreachable
+from handterm_tui.api.errors import ApiError, Unreachable
 from handterm_tui.auth.errors import ServiceUnreachable
 from handterm_tui.auth.session import SessionManager, SessionState, SessionStatus
 from handterm_tui.auth.store import SessionStore
@@ -158,4 +158,23 @@ def test_the_status_follows_the_server_going_away_and_coming_back(
     own_backend.start()
     assert seconds_until(services, clock, online) <= 30 + TICK
     assert services.auth.api.get_user().user_id  # and calls work again
+    services.close()
+
+
+@pytest.mark.parametrize("fault", ["503", "close"])
+def test_a_failed_upload_marks_unreachable_until_the_next_probe(
+    backend: BackendProcess, backend_user: tuple[str, str, str], fault: str
+) -> None:
+    user, password, _ = backend_user
+    clock = Clock(time.time())
+    services = OnlineServices(config_for(backend), clock=clock, verify_interval=None)
+    services.auth.session.sign_in(user, password)
+    backend.set_fault("/saveLog", fault)  # a gateway with nothing behind it / a dropped line
+    with pytest.raises(ApiError):
+        services.auth.api.save_log("probe/1", "{}", confirm=True)
+    assert services.connection_label() == "offline, retrying"
+    clock.advance(TICK)
+    services.tick()  # the probe finds the server there
+    assert services.connection_label() == "online"
+    assert services.auth.api.save_log("probe/2", "{}")
     services.close()
