@@ -351,9 +351,9 @@ class SessionManager:
             # A sign-in or sign-out while the store was read is newer than what it held.
             fresh_start = self._gen == gen and self._tokens is None
             if isinstance(stored, TokenSet) and fresh_start:
+                # Not heard from the server yet: the first tick probes it.
                 self._tokens = stored
                 self._state = SessionState.SIGNED_IN
-                self._last_contact_at = now
             elif isinstance(stored, EndedSession) and fresh_start:
                 self._state = SessionState.SESSION_ENDED
                 self._ended_user = stored.username

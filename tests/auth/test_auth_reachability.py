@@ -92,6 +92,18 @@ def test_an_idle_session_probes_every_45_seconds(
     assert m.tick().state is SessionState.UNREACHABLE
 
 
+def test_the_first_tick_after_start_probes_the_server(
+    tmp_path: Path, fake_auth: FakeAuth, clock: Clock
+) -> None:
+    """A stored session says nothing about the server now: do not show "online" for 45 s."""
+    m = manager(tmp_path, fake_auth, clock)
+    m.store.save(fake_auth.issue())
+    assert m.start().state is SessionState.SIGNED_IN
+    fake_auth.check_fails_with = ServiceUnreachable()
+    clock.advance(5)
+    assert m.tick().state is SessionState.UNREACHABLE
+
+
 def test_a_report_without_a_session_changes_nothing(
     tmp_path: Path, fake_auth: FakeAuth, clock: Clock
 ) -> None:
