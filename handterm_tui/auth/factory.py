@@ -70,7 +70,9 @@ def build(
     used (``session.start()`` loads the stored session; run it in a worker).
 
     ``session_options`` go to :class:`SessionManager` (clock, early_window, backoff_cap,
-    verify_interval, probe_interval, probe...); ``transport``/``keyring_backend``/``token_path`` are for tests.
+    verify_interval, probe_interval, probe...); ``transport``/``keyring_backend``/
+    ``token_path`` are for tests. The API client reports failed calls to the session
+    (``report_unreachable``), and the session probes the API with :func:`api_probe`.
     """
     profile = require_profile(config)
     api = HandTermApi(profile.api_url, transport=transport, timeout=timeout)
