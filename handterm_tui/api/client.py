@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -138,9 +139,13 @@ class HandTermApi:
         tokens: TokenProvider | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         transport: httpx.BaseTransport | None = None,
+        on_unreachable: Callable[[str], None] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.tokens = tokens
+        # Told when a protected call cannot reach the server (the session manager's
+        # report_unreachable), so the status turns "offline" at the first failed upload.
+        self.on_unreachable = on_unreachable
         self.stats = ApiStats()
         self._http = httpx.Client(
             timeout=timeout,
@@ -187,6 +192,15 @@ class HandTermApi:
             reason = type(exc).__name__
             raise Unreachable(f"Cannot reach {self.base_url} ({reason}).", route=path) from None
 
+    def _report_unreachable(self, message: str) -> None:
+        hook = self.on_unreachable
+        if hook is None:
+            return
+        try:
+            hook(message)
+        except Exception:  # a status hook must never turn into the caller's error
+            logging.getLogger("handterm.api").exception("unreachable hook failed")
+
     def _checked(self, response: httpx.Response, path: str) -> httpx.Response:
         if response.is_success:
             return response
@@ -210,7 +224,14 @@ class HandTermApi:
 
         def send(tok: str) -> httpx.Response:
             payload = body(tok) if callable(body) else body
-            return self._send(method, path, body=payload, params=params, token=tok)
+            try:
+                response = self._send(method, path, body=payload, params=params, token=tok)
+            except Unreachable as exc:
+                self._report_unreachable(exc.message)
+                raise
+            if response.status_code in (502, 503, 504):  # the gateway: no server behind it
+                self._report_unreachable(f"{self.base_url} answered {response.status_code}.")
+            return response
 
         response = send(token)
         if response.status_code in (401, 403):

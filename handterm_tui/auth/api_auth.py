@@ -21,6 +21,7 @@ from handterm_tui.api.errors import (
     Unauthorized,
     Unreachable,
 )
+from handterm_tui.auth import cognito_direct
 from handterm_tui.auth.base import SignUpResult
 from handterm_tui.auth.errors import (
     SESSION_END_PATTERNS,
@@ -48,6 +49,12 @@ _POLICY = re.compile(r"polic|conform|requirement", re.IGNORECASE)
 
 def _words(exc: ApiError) -> str:
     return f"{exc.message} {exc.detail or ''}".lower()
+
+
+def _clause(message: str) -> str:
+    """A message to go inside a sentence: no capital, no full stop."""
+    text = message.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 def _common(exc: ApiError) -> AuthError | None:
@@ -113,8 +120,13 @@ def _refresh_error(exc: ApiError) -> AuthError:
 class ApiAuth:
     kind = "api"
 
-    def __init__(self, api: HandTermApi) -> None:
+    def __init__(
+        self, api: HandTermApi, *, cognito_endpoint: str = "", client_id: str = ""
+    ) -> None:
         self.api = api
+        # Only for sign-out where the API cannot do it (see cognito_direct).
+        self.cognito_endpoint = cognito_endpoint
+        self.client_id = client_id
 
     def _tokens(self, reply: AuthReply, typed: str) -> TokenSet:
         try:
@@ -226,16 +238,32 @@ class ApiAuth:
             'The HandTerm API has no password reset: use a profile with auth = "cognito".'
         )
 
-    def sign_out(self, access_token: str) -> None:
+    def sign_out(self, access_token: str, refresh_token: str | None = None) -> None:
+        """The API's sign-out route; where it has none (July/August 2024: 404) or it fails
+        (late 2024 answers 400 by a bug), Cognito itself is told (GlobalSignOut, else
+        RevokeToken). Raises an AuthError saying why when nobody could be told."""
         try:
             self.api.sign_out(access_token)
+            return
         except ApiError as exc:
-            found = _common(exc)
-            if found:
-                raise found from None
-            raise AuthServiceError(
-                f"The server did not confirm the sign-out ({exc.message})."
-            ) from None
+            api_error = exc
+        try:
+            cognito_direct.end_session(
+                self.cognito_endpoint, self.client_id, access_token, refresh_token
+            )
+        except SessionEnded:
+            raise
+        except AuthError as exc:
+            if isinstance(api_error, NotFound):
+                raise AuthServiceError(
+                    f"the API has no sign-out route, and {_clause(exc.message)}"
+                ) from None
+            said = (
+                "the HandTerm API cannot be reached"
+                if isinstance(api_error, Unreachable)
+                else f"the API did not confirm the sign-out ({_clause(api_error.message)})"
+            )
+            raise AuthServiceError(f"{_clause(said)}; {_clause(exc.message)}") from None
 
     def close(self) -> None:
         self.api.close()

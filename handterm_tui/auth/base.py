@@ -58,8 +58,11 @@ class Authenticator(Protocol):
 
     def confirm_forgot_password(self, username: str, code: str, new_password: str) -> None: ...
 
-    def sign_out(self, access_token: str) -> None:
-        """Global sign-out: every session of the user ends (refresh tokens revoked)."""
+    def sign_out(self, access_token: str, refresh_token: str | None = None) -> None:
+        """Global sign-out: every session of the user ends (refresh tokens revoked).
+
+        ``refresh_token`` lets an authenticator revoke that token when the access token
+        cannot be used. Raises an AuthError when the server was not told."""
         ...
 
     def close(self) -> None: ...

@@ -393,7 +393,7 @@ class CognitoAuth:
 
         self._run("confirm_forgot_password", run)
 
-    def sign_out(self, access_token: str) -> None:
+    def sign_out(self, access_token: str, refresh_token: str | None = None) -> None:
         self._run("sign_out", lambda: self.boto_client().global_sign_out(AccessToken=access_token))
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ Imports httpx (through the API client): import this module on first use, not at 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,8 +13,9 @@ from typing import Any
 import httpx
 
 from handterm_tui.api.client import DEFAULT_TIMEOUT, HandTermApi
+from handterm_tui.api.errors import ApiError, Unreachable
 from handterm_tui.auth.base import Authenticator
-from handterm_tui.auth.errors import NotConfigured
+from handterm_tui.auth.errors import NotConfigured, ServiceUnreachable
 from handterm_tui.auth.session import SessionManager
 from handterm_tui.auth.store import SessionStore
 from handterm_tui.config import Config, Profile
@@ -31,6 +33,7 @@ class AuthSystem:
     api: HandTermApi
 
     def close(self) -> None:
+        self.session.close()  # a token-store write still under way finishes first
         self.authenticator.close()
         self.api.close()
 
@@ -67,7 +70,9 @@ def build(
     used (``session.start()`` loads the stored session; run it in a worker).
 
     ``session_options`` go to :class:`SessionManager` (clock, early_window, backoff_cap,
-    verify_interval...); ``transport``/``keyring_backend``/``token_path`` are for tests.
+    verify_interval, probe_interval, probe...); ``transport``/``keyring_backend``/
+    ``token_path`` are for tests. The API client reports failed calls to the session
+    (``report_unreachable``), and the session probes the API with :func:`api_probe`.
     """
     profile = require_profile(config)
     api = HandTermApi(profile.api_url, transport=transport, timeout=timeout)
@@ -75,7 +80,9 @@ def build(
     if profile.auth == "api":
         from handterm_tui.auth.api_auth import ApiAuth
 
-        authenticator = ApiAuth(api)
+        authenticator = ApiAuth(
+            api, cognito_endpoint=profile.cognito_endpoint, client_id=profile.client_id
+        )
     else:
         from handterm_tui.auth.cognito import CognitoAuth
 
@@ -87,6 +94,7 @@ def build(
         path=token_path,
         keyring_backend=keyring_backend,
     )
+    session_options.setdefault("probe", api_probe(api))
     session = SessionManager(
         authenticator,
         store,
@@ -95,4 +103,22 @@ def build(
         **session_options,
     )
     api.tokens = session
+    api.on_unreachable = session.report_unreachable
     return AuthSystem(config, profile, authenticator, store, session, api)
+
+
+def api_probe(api: HandTermApi) -> Callable[[str], None]:
+    """The session's light liveness probe: one GET of the public /check-session route.
+    Any HTTP answer (even the 404 of APIs without that route) means the API is there;
+    only a transport failure or a gateway 502/503/504 means it is not."""
+
+    def probe(access_token: str) -> None:
+        try:
+            api.check_session(access_token)
+        except Unreachable as exc:
+            raise ServiceUnreachable(exc.message) from None
+        except ApiError as exc:
+            if exc.status in (502, 503, 504):
+                raise ServiceUnreachable(f"The HandTerm API answered {exc.status}.") from None
+
+    return probe

@@ -11,11 +11,16 @@ only make the next tick act sooner):
   once expired;
 - one refresh at a time (a lock: ticks skip, API callers wait and reuse the result);
 - at most one attempt per interval: after a success the next attempt waits a quarter of the
-  token's lifetime (max 30 s); after a network fault it backs off 2, 4, 8 ... up to 60 s;
+  token's lifetime (max 30 s); after a network fault it backs off 2, 4, 8 ... up to 30 s;
 - a refused refresh token (expired, revoked, invalid) ends the session: tokens erased, an
   "ended" marker kept, nothing local touched. A network fault keeps the tokens and retries.
 - every ``verify_interval`` seconds the access token is checked with the server, so a session
-  revoked elsewhere is noticed without waiting for the next refresh.
+  revoked elsewhere is noticed without waiting for the next refresh;
+- the state tells the truth about the server: any failed call reported through
+  :meth:`report_unreachable` marks it UNREACHABLE at once, and idle ticks probe the API every
+  ``probe_interval`` seconds, so the state is right within a minute either way;
+- sign-out is final: the store follows the memory state by generation, so a refresh that
+  finishes after a sign-out (or a sign-in as someone else) is dropped, never saved.
 """
 
 from __future__ import annotations
@@ -38,8 +43,9 @@ from handterm_tui.auth.errors import (
     SessionEnded,
     StoreUnavailable,
     TokenRejected,
+    safe_text,
 )
-from handterm_tui.auth.store import EndedSession, SessionStore
+from handterm_tui.auth.store import EndedSession, SessionStore, Stored
 from handterm_tui.auth.tokens import TokenSet
 
 log = logging.getLogger("handterm.auth")
@@ -112,9 +118,21 @@ class SessionStatus:
 Listener = Callable[[SessionStatus], None]
 
 
+Probe = Callable[[str], object]
+
+
+def _when(moment: float) -> str:
+    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 class SessionManager:
     """Holds the tokens of one profile and keeps them fresh. Implements the API client's
-    ``TokenProvider`` (:meth:`ensure_fresh`, :meth:`force_refresh`, :meth:`token_rejected`)."""
+    ``TokenProvider`` (:meth:`ensure_fresh`, :meth:`force_refresh`, :meth:`token_rejected`).
+
+    What the store should hold follows the memory state through a generation number: every
+    change (sign-in, refresh, sign-out, ended) bumps it, and only the newest state is ever
+    written. A refresh that finishes after a sign-out therefore cannot bring tokens back.
+    """
 
     def __init__(
         self,
@@ -127,8 +145,10 @@ class SessionManager:
         early_window: float = 300.0,
         early_fraction: float = 0.2,
         backoff_base: float = 2.0,
-        backoff_cap: float = 60.0,
+        backoff_cap: float = 30.0,
         verify_interval: float | None = 300.0,
+        probe_interval: float | None = 45.0,
+        probe: Probe | None = None,
     ) -> None:
         self.authenticator = authenticator
         self.store = store
@@ -139,7 +159,9 @@ class SessionManager:
         self.early_fraction = early_fraction
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
-        self.verify_interval = verify_interval
+        self.verify_interval = verify_interval  # revocation check (the auth service)
+        self.probe_interval = probe_interval  # idle liveness probe (the API)
+        self.probe = probe  # a light call to the API; None: the authenticator's check
 
         self._lock = threading.RLock()  # guards the fields below
         self._flight = threading.Lock()  # one network refresh/check at a time
@@ -150,12 +172,21 @@ class SessionManager:
         self._refreshing = False
         self._last_refresh_at: float | None = None
         self._last_verified_at = 0.0
+        self._last_contact_at = 0.0
         self._next_attempt_at = 0.0
         self._failures = 0
+        self._down: set[str] = set()  # what failed while UNREACHABLE: "auth" and/or "api"
         self._skew = 0.0  # server clock minus ours, when they disagree beyond tolerance
         self._started = False
         self._store_note: str | None = None
         self._listeners: list[Listener] = []
+        # The store follows the memory state: generation of the wanted record, of the
+        # record last written, and one writer at a time (see _persist).
+        self._gen = 0
+        self._want: Stored | None = None
+        self._written_gen = 0
+        self._writing = threading.Lock()
+        self._written = threading.Condition(self._lock)
         self.refreshes = 0
         self.calls_retried = 0
         self.refresh_failures = 0
@@ -237,6 +268,64 @@ class SessionManager:
         offset = tokens.issued_at - received
         self._skew = offset if abs(offset) > SKEW_TOLERANCE else 0.0
 
+    def _backoff(self) -> float:
+        doubling = 2.0 ** max(0, self._failures - 1)
+        return float(min(self.backoff_cap, self.backoff_base * doubling))
+
+    # -- the token store follows the memory state ----------------------------------------
+
+    def _want_stored(self, item: Stored | None) -> None:
+        """Record what the store must hold now (call with ``_lock`` held, then _persist)."""
+        self._gen += 1
+        self._want = item
+
+    def _write(self, item: Stored | None) -> None:
+        if item is None:
+            self.store.clear()
+        elif isinstance(item, EndedSession):
+            try:
+                self.store.mark_ended(item.username, item.reason, item.ended_at)
+            except AuthError:
+                self.store.clear()  # at least no token copy survives
+        else:
+            self.store.save(item)
+
+    def _persist(self) -> AuthError | None:
+        """Bring the store up to the newest wanted state. One writer at a time, never
+        blocking: when another thread is writing, it writes the newest state before it lets
+        go (checked under ``_lock``, so no wanted state is ever missed). Returns the error of
+        the last write this thread made, if any."""
+        error: AuthError | None = None
+        while True:
+            with self._lock:
+                if self._written_gen >= self._gen:
+                    return error
+                if not self._writing.acquire(blocking=False):
+                    return error  # the writer now will see the newer state
+                gen, item = self._gen, self._want
+            error = None
+            try:
+                self._write(item)
+            except AuthError as exc:
+                error = exc
+            except OSError as exc:  # a read-only home, a full disk
+                error = StoreUnavailable(f"the token store could not be written ({exc.strerror})")
+            except Exception as exc:
+                log.exception("token store write failed")
+                error = StoreUnavailable(f"the token store failed ({type(exc).__name__})")
+            finally:
+                with self._lock:
+                    self._written_gen = gen
+                    self._writing.release()
+                    self._written.notify_all()
+            if error is not None:
+                log.warning("token store not updated: %s", error.message)
+
+    def wait_stored(self, timeout: float = 5.0) -> bool:
+        """Wait until the store holds the newest state (before exit); False on timeout."""
+        with self._written:
+            return self._written.wait_for(lambda: self._written_gen >= self._gen, timeout)
+
     # -- start, sign in, sign out -------------------------------------------------------
 
     def _describe_store(self) -> None:
@@ -251,6 +340,7 @@ class SessionManager:
             if self._started:
                 return self.status
             self._started = True
+            gen = self._gen
         try:
             stored = self.store.load()
         except StoreUnavailable as exc:
@@ -260,10 +350,13 @@ class SessionManager:
         self._describe_store()
         now = self.clock()
         with self._lock:
-            if isinstance(stored, TokenSet) and self._tokens is None:
+            # A sign-in or sign-out while the store was read is newer than what it held.
+            fresh_start = self._gen == gen and self._tokens is None
+            if isinstance(stored, TokenSet) and fresh_start:
+                # Not heard from the server yet: the first tick probes it.
                 self._tokens = stored
                 self._state = SessionState.SIGNED_IN
-            elif isinstance(stored, EndedSession) and self._tokens is None:
+            elif isinstance(stored, EndedSession) and fresh_start:
                 self._state = SessionState.SESSION_ENDED
                 self._ended_user = stored.username
                 self._message = SessionEnded.default_message
@@ -282,14 +375,17 @@ class SessionManager:
             self._message = None
             self._ended_user = None
             self._failures = 0
+            self._down.clear()
             self._next_attempt_at = 0.0
             self._last_verified_at = now
+            self._last_contact_at = now
             self._learn_skew(tokens, now)
-        try:
-            self.store.save(tokens)
-        except StoreUnavailable as exc:
+            self._want_stored(tokens)
+        error = self._persist()
+        if isinstance(error, StoreUnavailable):
             with self._lock:
-                self._message = f"Signed in for this run only: {exc.message}"
+                if self._tokens is tokens:
+                    self._message = f"Signed in for this run only: {error.message}"
         self._describe_store()
         log.info("signed in as %s", tokens.username)
         self._notify()
@@ -308,14 +404,21 @@ class SessionManager:
         return self._install(self.authenticator.answer_mfa(challenge, code))
 
     def sign_out(self) -> str:
-        """Global sign-out (best effort) and erase every stored copy. Returns what happened."""
+        """Erase every stored copy, then end the session on the server (best effort).
+
+        The local erasure comes first and is final: a refresh finishing meanwhile is
+        discarded. Returns what happened, saying plainly when the server was not told."""
         with self._lock:
             tokens = self._tokens
             self._tokens = None
             self._state = SessionState.SIGNED_OUT
             self._message = None
             self._ended_user = None
+            self._down.clear()
+            self._failures = 0
             self._started = True
+            self._want_stored(None)
+        cleared = self._persist()
         remote = "There was no session to end on the server."
         if tokens is not None:
             remote = "Signed out everywhere."
@@ -323,15 +426,24 @@ class SessionManager:
                 access = tokens.access_token
                 if self.clock() >= self._local_exp(tokens) - self._margin(tokens):
                     access = self.authenticator.refresh(tokens).access_token
-                self.authenticator.sign_out(access)
+                self.authenticator.sign_out(access, tokens.refresh_token)
             except SessionEnded:
                 remote = "The session had already ended on the server."
             except AuthError as exc:
-                remote = f"Signed out on this machine; the server was not told ({exc.message})"
-        try:
-            self.store.clear()
-        except AuthError as exc:
-            remote += f" The token store could not be cleared: {exc.message}"
+                until = tokens.refresh_issued_at + self.refresh_validity_days * DAY
+                remote = (
+                    f"Signed out on this machine, but the server was not told ({exc.message}); "
+                    f"the refresh token stays valid until {_when(until)}."
+                )
+            except Exception as exc:  # never a traceback for a best-effort call
+                log.exception("sign-out call failed unexpectedly")
+                until = tokens.refresh_issued_at + self.refresh_validity_days * DAY
+                remote = (
+                    f"Signed out on this machine, but the server was not told "
+                    f"({type(exc).__name__}); the refresh token stays valid until {_when(until)}."
+                )
+        if cleared is not None:
+            remote += f" The token store could not be cleared: {cleared.message}"
         log.info("signed out")
         self._notify()
         return remote
@@ -390,27 +502,35 @@ class SessionManager:
             self._succeed(current, fresh, now)
             return fresh
         finally:
-            self._flight.release()
+            # Whatever happened (signed out or in meanwhile included), this flight is over.
+            with self._lock:
+                stuck = self._refreshing
+                self._refreshing = False
+                self._flight.release()
+            if stuck:
+                self._notify()
 
     def _succeed(self, current: TokenSet, fresh: TokenSet, now: float) -> None:
         received = self.clock()
         with self._lock:
             if self._tokens is not current:
-                return  # signed out or in again meanwhile: this result is stale
+                return  # signed out or in again meanwhile: this result is stale, drop it
             self._tokens = fresh
-            self._state = SessionState.SIGNED_IN
-            self._message = None
+            self._down.discard("auth")
+            if not self._down:
+                self._state = SessionState.SIGNED_IN
+                self._message = None
             self._refreshing = False
             self._failures = 0
             self._learn_skew(fresh, received)
-            self._next_attempt_at = now + self._gap_after_success(fresh)
+            # Still down elsewhere (the API): probe it on the next tick, not a gap later.
+            self._next_attempt_at = now if self._down else now + self._gap_after_success(fresh)
             self._last_refresh_at = received
             self._last_verified_at = received  # a refresh proves the session is not revoked
+            self._last_contact_at = received
             self.refreshes += 1
-        try:
-            self.store.save(fresh)
-        except AuthError as exc:
-            log.warning("refreshed tokens not saved: %s", exc.message)
+            self._want_stored(fresh)
+        self._persist()
         log.info(
             "session refreshed for %s; access token valid until %s",
             fresh.username,
@@ -418,15 +538,16 @@ class SessionManager:
         )
         self._notify()
 
-    def _fail(self, current: TokenSet, now: float, error: AuthError) -> None:
+    def _fail(self, current: TokenSet, now: float, error: AuthError, via: str = "auth") -> None:
         with self._lock:
             if self._tokens is not current:
                 return
             self._failures += 1
             self.refresh_failures += 1
-            delay = min(self.backoff_cap, self.backoff_base * 2 ** (self._failures - 1))
+            delay = self._backoff()
             self._next_attempt_at = now + delay
             self._state = SessionState.UNREACHABLE
+            self._down.add(via)
             self._message = error.message
             self._refreshing = False
         log.warning("session check failed (%s); retrying in %.0f s", error.message, delay)
@@ -441,32 +562,60 @@ class SessionManager:
             self._message = SessionEnded.default_message
             self._ended_user = current.username
             self._refreshing = False
-        try:
-            self.store.mark_ended(current.username, message, self.clock())
-        except AuthError:
-            try:
-                self.store.clear()
-            except AuthError as exc:
-                log.warning("could not clear the token store: %s", exc.message)
+            self._down.clear()
+            self._want_stored(EndedSession(current.username, self.clock(), message))
+        self._persist()
         log.info("session of %s ended: %s", current.username, message)
         self._notify()
 
-    def _check(self, now: float) -> None:
-        """Ask the server whether the access token still holds (revocation included)."""
+    def _reached(self, tokens: TokenSet, now: float, via: set[str]) -> None:
+        """Calls through ``via`` succeeded: back to SIGNED_IN once nothing else is down."""
+        changed = False
+        with self._lock:
+            if self._tokens is not tokens:
+                return
+            self._last_contact_at = now
+            if "auth" in via:
+                self._last_verified_at = now
+            if self._state is SessionState.UNREACHABLE:
+                self._down -= via
+                if self._down:
+                    self._next_attempt_at = now  # probe the other one on the next tick
+                else:
+                    self._state = SessionState.SIGNED_IN
+                    self._message = None
+                    self._failures = 0
+                    self._next_attempt_at = 0.0
+                    changed = True
+        if changed:
+            log.info("server reachable again")
+            self._notify()
+
+    def _call(self, now: float, via: str) -> None:
+        """Ask the server about the access token: ``auth`` checks it with the auth service
+        (revocation included), ``api`` is the light probe of the API."""
         with self._lock:
             tokens = self._tokens
         if tokens is None or not self._flight.acquire(blocking=False):
             return
+        call: Probe = self.authenticator.check
+        if via == "api" and self.probe is not None:
+            call = self.probe
+        # Without a probe of its own, the API is probed with the auth check (which, for
+        # auth = "api", goes to the API anyway): its success answers for both.
+        answered = {via} if self.probe is not None else {"auth", "api"}
         try:
-            self.authenticator.check(tokens.access_token)
+            call(tokens.access_token)
         except TokenRejected:
             rejected = True
         except AuthError as exc:
-            self._fail(tokens, now, exc)
+            self._fail(tokens, now, exc, via)
             return
         except Exception as exc:
             log.exception("session check failed unexpectedly")
-            self._fail(tokens, now, ServiceUnreachable(f"Check failed ({type(exc).__name__})."))
+            self._fail(
+                tokens, now, ServiceUnreachable(f"Check failed ({type(exc).__name__})."), via
+            )
             return
         else:
             rejected = False
@@ -478,37 +627,56 @@ class SessionManager:
                 self._next_attempt_at = 0.0
             self._try_refresh(now, wait=True)
             return
-        changed = False
-        with self._lock:
-            if self._tokens is tokens:
-                self._last_verified_at = now
-                if self._state is SessionState.UNREACHABLE:
-                    self._state = SessionState.SIGNED_IN
-                    self._message = None
-                    self._failures = 0
-                    changed = True
-        if changed:
-            log.info("server reachable again")
-            self._notify()
+        self._reached(tokens, now, answered)
+
+    def _check(self, now: float) -> None:
+        self._call(now, "auth")
 
     # -- what the timer and the API client call ------------------------------------------
 
+    def report_unreachable(self, message: str) -> None:
+        """A call elsewhere (an upload, a fetch) could not reach the server: say so at once
+        and let the next tick probe, backing off. Safe from any thread; never raises."""
+        now = self.clock()
+        with self._lock:
+            if self._tokens is None:
+                return
+            first = self._state is not SessionState.UNREACHABLE
+            self._down.add("api")
+            self._message = safe_text(message)
+            if first:
+                self._state = SessionState.UNREACHABLE
+                self._failures = max(self._failures, 1)
+                self._next_attempt_at = now + self._backoff()
+        if first:
+            log.warning("server unreachable: %s", message)
+        self._notify()
+
     def tick(self, now: float | None = None) -> SessionStatus:
-        """Refresh if due, check if a check is due; decided from the clock now. Never raises."""
+        """Refresh if due, else check or probe if due; decided from the clock now.
+
+        Signed in and idle, the API is probed every ``probe_interval`` seconds and the
+        session checked with the auth service every ``verify_interval``; while UNREACHABLE
+        what failed is probed, backing off 2, 4, ... ``backoff_cap`` s. Never raises."""
         now = self.clock() if now is None else now
         with self._lock:
             tokens = self._tokens
             blocked = now < self._next_attempt_at
-            check_due = bool(self.verify_interval) and (
-                self._state is SessionState.UNREACHABLE
-                or now - self._last_verified_at >= (self.verify_interval or 0)
+            down = set(self._down) if self._state is SessionState.UNREACHABLE else set()
+            verify_due = bool(self.verify_interval) and (
+                now - self._last_verified_at >= (self.verify_interval or 0)
+            )
+            probe_due = bool(self.probe_interval) and (
+                now - self._last_contact_at >= (self.probe_interval or 0)
             )
         if tokens is None or blocked:
             return self.status
         if now >= self._due_at(tokens):
             self._try_refresh(now, wait=False)
-        elif check_due:
-            self._check(now)
+        elif "auth" in down or (verify_due and not down):
+            self._call(now, "auth")
+        elif down or probe_due:
+            self._call(now, "api")
         return self.status
 
     def ensure_fresh(self) -> str:
@@ -579,3 +747,8 @@ class SessionManager:
             return self.status
         self._check(self.clock())
         return self.status
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Before exit: let a store write still under way in another thread finish."""
+        if not self.wait_stored(timeout):
+            log.warning("the token store was still being written at exit")

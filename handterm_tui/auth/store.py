@@ -8,11 +8,18 @@ every copy. Passwords are never stored; neither store is ever logged.
 
 One record per profile: the tokens, or a small "session ended" marker (username and time,
 no token) so ``status`` can keep saying "session ended" after the tokens are gone.
+
+A session belongs to a handterm home as well as a profile: the keyring entry is
+``session:<profile>@<hash of the state dir>``, so two people with their own ``HANDTERM_HOME``
+under one system account never share tokens (the token file lives in the state dir already).
+Entries from before (``session:<profile>``) belong to the default home: without
+``HANDTERM_HOME`` the first load moves such an entry to the new key, once.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -182,6 +189,9 @@ class SessionStore:
         self.mode = mode
         self.keyring_timeout = keyring_timeout
         self.file = FileBackend(path or paths.token_file())
+        self.home = home_tag()
+        # Only the default home may adopt (and must erase) an entry from before homes.
+        self._legacy_done = bool(os.environ.get("HANDTERM_HOME"))
         self._injected_backend = keyring_backend
         self._keyring: Any = None  # the usable backend once probed
         self._kind: StoreKind | None = None
@@ -254,8 +264,36 @@ class SessionStore:
 
     # -- keyring calls, each bounded by the timeout ------------------------------------
 
+    @property
+    def entry_name(self) -> str:
+        """The keyring entry of this profile in this home (service ``handterm``)."""
+        return f"session:{self.profile}@{self.home}"
+
     def _key(self) -> str:
+        return self.entry_name
+
+    def _legacy_key(self) -> str:
         return f"session:{self.profile}"
+
+    def _adopt_legacy(self) -> str | None:
+        """Without HANDTERM_HOME, move an entry from before homes to this home's key (once).
+        Returns its text. Keyring failures leave it where it is, for the next run."""
+        if self._legacy_done:
+            return None
+        legacy = self._keyring_call(lambda b: b.get_password(SERVICE, self._legacy_key()))
+        if legacy:
+            self._keyring_call(lambda b: b.set_password(SERVICE, self._key(), legacy))
+            self._keyring_call(lambda b: _delete(b, self._legacy_key()))
+            log.info("moved the stored session of profile %s to this home's entry", self.profile)
+        self._legacy_done = True
+        return legacy or None
+
+    def _drop_legacy(self) -> None:
+        """No copy from before homes may outlive a save or a clear of the default home."""
+        if not self._legacy_done:
+            with contextlib.suppress(Exception):
+                self._keyring_call(lambda b: _delete(b, self._legacy_key()))
+                self._legacy_done = True
 
     def _keyring_call(self, fn: Callable[[Any], T]) -> T:
         backend = self._keyring
@@ -280,6 +318,8 @@ class SessionStore:
             if self.kind is StoreKind.KEYRING:
                 try:
                     text = self._keyring_call(lambda b: b.get_password(SERVICE, self._key()))
+                    if not text:
+                        text = self._adopt_legacy()
                 except StoreUnavailable:
                     raise
                 except Exception:
@@ -304,6 +344,7 @@ class SessionStore:
                 except Exception:
                     pass  # now on the file store; fall through
                 else:
+                    self._drop_legacy()
                     self.file.put(self.profile, None)  # no stale copy in a file
                     return
             self.file.put(self.profile, record)
@@ -321,7 +362,18 @@ class SessionStore:
             if kind is StoreKind.KEYRING or self._keyring is not None:
                 with contextlib.suppress(Exception):
                     self._keyring_call(lambda b: _delete(b, self._key()))
+                self._drop_legacy()
             self.file.put(self.profile, None)
+
+
+def home_tag() -> str:
+    """A short, stable name of this handterm home: a hash of its resolved state dir."""
+    state = paths.state_dir()
+    try:
+        resolved = state.resolve()
+    except OSError:
+        resolved = state.absolute()
+    return hashlib.sha256(str(resolved).encode("utf-8")).hexdigest()[:12]
 
 
 def _delete(backend: Any, key: str) -> None:

@@ -112,7 +112,7 @@ class FakeAuth:
     def confirm_forgot_password(self, username: str, code: str, new_password: str) -> None:
         return None
 
-    def sign_out(self, access_token: str) -> None:
+    def sign_out(self, access_token: str, refresh_token: str | None = None) -> None:
         self.sign_outs.append(access_token)
 
     def close(self) -> None:

@@ -119,8 +119,10 @@ def test_clear_erases_every_copy(tmp_path: Path, fake_auth: FakeAuth) -> None:
     ring = MemoryKeyring()
     path = tmp_path / "s.json"
     SessionStore("p", mode="file", path=path).save(fake_auth.issue())
-    ring.set_password("handterm", "session:p", json.dumps({"tokens": fake_auth.issue().to_dict()}))
-    SessionStore("p", path=path, keyring_backend=ring).clear()
+    store = SessionStore("p", path=path, keyring_backend=ring)
+    record = json.dumps({"tokens": fake_auth.issue().to_dict()})
+    ring.set_password("handterm", store.entry_name, record)
+    store.clear()
     assert ring.data == {}
     assert not path.exists()
 
