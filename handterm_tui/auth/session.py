@@ -43,10 +43,10 @@ from handterm_tui.auth.errors import (
     SessionEnded,
     StoreUnavailable,
     TokenRejected,
-    safe_text,
 )
 from handterm_tui.auth.store import EndedSession, SessionStore, Stored
 from handterm_tui.auth.tokens import TokenSet
+from handterm_tui.core.redact import safe_text
 
 log = logging.getLogger("handterm.auth")
 
