@@ -25,10 +25,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-WORDS = (
-    "the quick brown fox jumps over lazy dog git status grep make test ls cd "
-    "chord handex thumb index ring pinky"
-).split()
+WORDS = [
+    "the",
+    "quick",
+    "brown",
+    "fox",
+    "jumps",
+    "over",
+    "lazy",
+    "dog",
+    "git",
+    "status",
+    "grep",
+    "make",
+    "test",
+    "ls",
+    "cd",
+    "chord",
+    "handex",
+    "thumb",
+    "index",
+    "ring",
+    "pinky",
+]
 PER_RECORD = 30
 TARGET_MS = 200.0
 

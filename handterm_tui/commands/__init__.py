@@ -8,7 +8,7 @@ from handterm_tui.commands.base import REGISTRY, Context, Outcome, Services
 from handterm_tui.commands.runner import Run, Runner
 
 # Modules that register commands; a missing optional one (a feature not built) is skipped.
-_MODULES = ("builtin", "notes", "account", "logs", "practice")
+_MODULES = ("builtin", "notes", "account", "logs", "practice", "chords")
 
 
 def load_all() -> None:

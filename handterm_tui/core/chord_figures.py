@@ -24,6 +24,7 @@ Nothing here touches the store; ``store.keystrokes`` feeds it.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -343,7 +344,7 @@ class Report:
         return slowest(self.pairs, rows)
 
     def too_few(self, figures: Iterable[Figure]) -> int:
-        return sum(1 for f in figures if not f.enough and f.samples + f.errors > 0)
+        return sum(1 for f in figures if not f.enough and f.hits + f.errors > 0)
 
     def chord(self, key: str) -> Figure | None:
         return next((f for f in self.chords if f.key == key), None)
@@ -413,3 +414,160 @@ def report(acc: Accumulator, model: ChordModel) -> Report:
         sessions=acc.session,
         chords_per_minute=samples / (total_ms / 60000.0) if total_ms > 0 else None,
     )
+
+
+# -- text: the hand diagram and the slowest tables (the screen styles the same cells) -------
+
+SHADES = "░▒▓█"  # fastest → slowest
+FEW = "·"
+CELL = 13
+LABEL = 7
+COLUMNS = (2, 1, 0)  # segments left to right as the web draws the hand: base, mid, tip
+NO_DATA = (
+    "No timed chords yet: play (`play`) or drill (`drill`) for a few minutes. A figure "
+    f"needs {MIN_SAMPLES} samples before it is ranked."
+)
+
+
+@dataclass(frozen=True)
+class HandCell:
+    position: Position
+    figure: Figure
+    level: int | None  # 0 fastest … 3 slowest; None: too few samples to say
+
+    @property
+    def glyph(self) -> str:
+        return FEW if self.level is None else SHADES[self.level]
+
+    def text(self) -> str:
+        fig = self.figure
+        if self.level is None or fig.median_ms is None:
+            seen = f"few ×{fig.samples}" if fig.samples else "none yet"
+            return f"{FEW * 2} {seen}"[:CELL].ljust(CELL)
+        rate = fig.error_rate
+        err = "  -" if rate is None else f"{rate * 100:2.0f}%"
+        return f"{self.glyph * 2} {fig.median_ms:4.0f}ms {err}"[:CELL].ljust(CELL)
+
+
+def hand_cells(rep: Report) -> list[list[HandCell]]:
+    """Rows thumb … pinky, columns base, mid, tip; shaded by median relative to the rest."""
+    known = [f.median_ms for f in rep.positions.values() if f.enough and f.median_ms]
+    low, high = (min(known), max(known)) if known else (0.0, 0.0)
+    rows = []
+    for finger in range(5):
+        row = []
+        for segment in COLUMNS:
+            pos = Position(finger, segment)
+            fig = rep.positions[pos]
+            level: int | None = None
+            if fig.enough and fig.median_ms is not None:
+                span = high - low
+                level = round((fig.median_ms - low) / span * 3) if span > 0 else 1
+            row.append(HandCell(pos, fig, level))
+        rows.append(row)
+    return rows
+
+
+def hand_header() -> str:
+    return " " * LABEL + "".join(f"{name:<{CELL + 2}}" for name in ("base", "mid", "tip")).rstrip()
+
+
+HAND_LEGEND = (
+    f"█ slowest ▓ ▒ ░ fastest · {FEW * 2} under {MIN_SAMPLES} samples · ms: median · %: errors"
+)
+TABLE_NOTE = "now: ms per chord, smoothed over sessions · trend: one point per session"
+
+
+def hand_lines(rep: Report) -> list[str]:
+    lines = [hand_header()]
+    for finger, row in zip(FINGERS, hand_cells(rep), strict=True):
+        lines.append(f"{finger:<{LABEL}}" + "  ".join(c.text() for c in row).rstrip())
+    lines.append(HAND_LEGEND)
+    return lines
+
+
+def _ms(value: float | None) -> str:
+    return "    -" if value is None else f"{value:5.0f}"
+
+
+def _err(fig: Figure) -> str:
+    rate = fig.error_rate
+    return "   -" if rate is None else f"{rate * 100:3.0f}%"
+
+
+def table_lines(
+    title: str, label: str, figures: Sequence[Figure], label_width: int, wide: bool = False
+) -> list[str]:
+    """A ranked table: now (smoothed per session), error rate, samples, trend sparkline."""
+    from handterm_tui.core.progress import sparkline
+
+    extra = " median   p90" if wide else ""
+    lines = [title, f"{label:<{label_width}}   now{extra}  err      n  trend"]
+    if not figures:
+        lines.append(f"(none with {MIN_SAMPLES}+ samples yet)")
+    for f in figures:
+        cols = f"  {_ms(f.median_ms)} {_ms(f.p90_ms)}" if wide else ""
+        lines.append(
+            f"{f.label[:label_width]:<{label_width}} {_ms(f.rank_ms)}{cols}"
+            f" {_err(f)} {f.samples:>6}  {sparkline(f.trend, 8)}"
+        )
+    return lines
+
+
+def summary_line(rep: Report) -> str:
+    cpm = "-" if rep.chords_per_minute is None else f"{rep.chords_per_minute:.0f}"
+    return (
+        f"{rep.samples:,} timed chords in {rep.records:,} record"
+        f"{'s' if rep.records != 1 else ''}, {rep.sessions} session"
+        f"{'s' if rep.sessions != 1 else ''} · {cpm} chords/min"
+    )
+
+
+def unranked_line(rep: Report, width: int | None = 80) -> str:
+    """The chords typed too few times to rank, fewest first (cut to ``width``)."""
+    few = sorted(
+        (f for f in rep.chords if not f.enough and f.hits + f.errors > 0),
+        key=lambda f: (f.samples, f.key),
+    )
+    if not few:
+        return ""
+    text = f"Not ranked yet (under {MIN_SAMPLES} samples): " + ", ".join(
+        f"{f.label} ×{f.samples}" for f in few
+    )
+    return text if width is None or len(text) <= width else text[: width - 1] + "…"
+
+
+def side_by_side(left: list[str], right: list[str], width: int, gap: int = 2) -> list[str]:
+    rows = max(len(left), len(right))
+    left = left + [""] * (rows - len(left))
+    right = right + [""] * (rows - len(right))
+    return [f"{a:<{width}}{' ' * gap}{b}".rstrip() for a, b in zip(left, right, strict=True)]
+
+
+def chord_tables(rep: Report, width: int) -> tuple[list[str], list[str]]:
+    wide = width >= 110
+    chords = table_lines(
+        "Ten slowest chords", "chord", rep.slowest_chords(), 12 if wide else 7, wide
+    )
+    pairs = table_lines(
+        "Ten slowest transitions", "pair", rep.slowest_pairs(), 14 if wide else 11, wide
+    )
+    return chords, pairs
+
+
+def render_text(rep: Report, width: int = 80) -> str:
+    """What ``chords`` prints: the hand, the ten slowest chords and transitions."""
+    if rep.samples == 0 and not any(f.errors for f in rep.chords):
+        return NO_DATA
+    chords, pairs = chord_tables(rep, width)
+    half = max(len(line) for line in chords)
+    tables = (
+        side_by_side(chords, pairs, half)
+        if half + 2 + max(len(line) for line in pairs) <= width
+        else [*chords, "", *pairs]
+    )
+    lines = [summary_line(rep), "", *hand_lines(rep), "", *tables, TABLE_NOTE]
+    unranked = unranked_line(rep, None)
+    if unranked:
+        lines += ["", *textwrap.wrap(unranked, width)]
+    return "\n".join(lines)

@@ -55,3 +55,30 @@ def jitter(rng: random.Random, base: float, spread: float = 0.1) -> float:
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+LINES = (
+    "the hat sets the east tea sea",
+    "quiet zebras jump over the dog",
+    "fix the grep and make it work",
+)
+# The seeded learner: slow on e and on the pair h→e, quick on space.
+SEED_MS = {"e": 420.0, " ": 160.0, "z": 650.0, "q": 600.0, "x": 560.0}
+
+
+def seed_learner(store: Store, sessions: int = 4, games: int = 6) -> None:
+    """A fixed history: a learner who gets faster session by session, with some typos."""
+    rng = random.Random(11)
+    for s in range(sessions):
+        speed = 1.0 - 0.08 * s
+        for g in range(games):
+            text = LINES[(s + g) % len(LINES)]
+
+            def ms(prev: str | None, c: str, speed: float = speed) -> float:
+                base = 700.0 if (prev, c) == ("h", "e") else SEED_MS.get(c, 260.0)
+                return round(jitter(rng, base * speed, 0.15), 1)
+
+            mistakes = {5: "#"} if g % 3 == 0 else None
+            game(
+                store, text, timed(text, ms, mistakes=mistakes), T0 + timedelta(days=s) + minutes(g)
+            )

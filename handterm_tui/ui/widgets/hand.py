@@ -1,0 +1,46 @@
+"""The hand diagram: 5 fingers × 3 segments (palm to tip, as the web draws the hand).
+
+Two uses: the chords screen's figures per position (shaded by speed, and marked with
+block symbols and numbers so NO_COLOR shows the same), and the next-key hint's chord,
+its presses numbered in order. The cells come from ``core``; this module only styles them.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widget import Widget
+
+from handterm_tui.core import chord_figures
+from handterm_tui.core.chord_figures import LABEL, Report
+from handterm_tui.core.chord_model import FINGERS
+
+# Background per speed level, fastest → slowest; the glyphs carry the same information.
+LEVEL_STYLES = ("on #1f4d2b", "on #4d4d1f", "on #5c3a14", "bold on #6b1f1f")
+
+
+def hand_text(rep: Report) -> Text:
+    out = Text(no_wrap=True, overflow="crop")
+    out.append(chord_figures.hand_header() + "\n", style="dim")
+    for finger, row in zip(FINGERS, chord_figures.hand_cells(rep), strict=True):
+        out.append(f"{finger:<{LABEL}}", style="bold")
+        for i, cell in enumerate(row):
+            if i:
+                out.append("  ")
+            style = "dim" if cell.level is None else LEVEL_STYLES[cell.level]
+            out.append(cell.text(), style=style)
+        out.append("\n")
+    out.append(chord_figures.HAND_LEGEND, style="dim")
+    return out
+
+
+class HandDiagram(Widget):
+    """The figures per position; ``report`` is set by the screen."""
+
+    DEFAULT_CSS = "HandDiagram { height: auto; width: auto; }"
+
+    def __init__(self, rep: Report, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.report = rep
+
+    def render(self) -> Text:
+        return hand_text(self.report)
