@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from handterm_tui.core.chord_figures import Accumulator
@@ -139,3 +139,21 @@ def chord_accumulator(
     if folded and save:
         save_state(db, key, acc.to_json())
     return acc
+
+
+def history_lines(
+    db: Database, exclude_names: Iterable[str] = (), limit: int = 2000, owner: str | None = None
+) -> list[str]:
+    """Command lines the user typed (newest first), for drill words: never a masked line,
+    never a command named in ``exclude_names`` (account commands that take secrets)."""
+    names = sorted(set(exclude_names))
+    marks = ", ".join("?" for _ in names)
+    sql = (
+        "SELECT line FROM records WHERE kind = 'command' AND in_history = 1 "
+        "AND instr(line, ?) = 0"
+        + (f" AND name NOT IN ({marks})" if names else "")
+        + " ORDER BY id DESC LIMIT ?"
+    )
+    with db.reading() as conn:
+        rows = conn.execute(sql, (MASK, *names, limit)).fetchall()
+    return [row[0] for row in rows]
