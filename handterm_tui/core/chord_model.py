@@ -245,3 +245,37 @@ def load(path: Path | None = None) -> ChordModel:
     except OSError:
         return builtin()
     return _load_cached(str(path), st.st_mtime_ns, st.st_size)
+
+
+# -- the next-key hint: the chord's presses on a small hand, numbered in order ------------
+
+START_MARK = "▶"  # the first press (the web's green triangle)
+STOP_MARK = "■"  # the last press (the web's black square)
+HINT_CELL = 5
+
+
+def press_cells(chord: Chord) -> dict[Position, str]:
+    """Per pressed position: its press numbers in order (``1``, ``2,4``), the first
+    marked ▶ and the last ■ (a one-press chord is both)."""
+    numbers: dict[Position, list[int]] = {}
+    for i, pos in enumerate(chord.presses, start=1):
+        numbers.setdefault(pos, []).append(i)
+    out = {}
+    for pos, nums in numbers.items():
+        text = ",".join(str(n) for n in nums)
+        if pos == chord.first:
+            text = START_MARK + text
+        if pos == chord.last:
+            text = text + STOP_MARK
+        out[pos] = text
+    return out
+
+
+def press_lines(chord: Chord) -> list[str]:
+    """The hand as text, palm (base) to tip left to right, one row per finger."""
+    cells = press_cells(chord)
+    lines = [" " * 7 + "".join(f"{s:^{HINT_CELL}}" for s in ("base", "mid", "tip")).rstrip()]
+    for finger, name in enumerate(FINGERS):
+        row = "".join(f"{cells.get(Position(finger, seg), '·'):^{HINT_CELL}}" for seg in (2, 1, 0))
+        lines.append(f"{name:<7}{row}".rstrip())
+    return lines

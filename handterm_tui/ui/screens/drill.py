@@ -25,6 +25,7 @@ from handterm_tui.core.phrases import Phrase
 from handterm_tui.core.practice import Game, result_lines, result_record
 from handterm_tui.core.records import Record
 from handterm_tui.ui.screens.game import app_clock
+from handterm_tui.ui.widgets.hand import chord_hint_text
 from handterm_tui.ui.widgets.practice import (
     GameView,
     TypingArea,
@@ -42,7 +43,10 @@ class DrillScreen(Screen[None]):
     DrillScreen .row { height: auto; }
     DrillScreen .label { width: 7; color: $text-muted; }
     DrillScreen #drill-line, DrillScreen #drill-typed { width: 1fr; }
-    DrillScreen #drill-guide { height: auto; margin-top: 1; }
+    DrillScreen #drill-hint-row { height: auto; }
+    DrillScreen #drill-guide { height: 2; margin-top: 1; width: 1fr; }
+    DrillScreen #drill-hand { width: 26; height: 7; margin-top: 1; }
+    DrillScreen.-done #drill-hand { display: none; }
     DrillScreen #drill-clock { height: 1; margin-top: 1; }
     DrillScreen #drill-result { height: auto; margin: 1 1 0 1; padding: 0 1; border: round $success;
                                 display: none; }
@@ -102,7 +106,9 @@ class DrillScreen(Screen[None]):
                     on_enter=self._enter,
                     id="drill-typed",
                 )
-            yield GameView(lambda: guide_text(self.game), id="drill-guide")
+            with Horizontal(id="drill-hint-row"):
+                yield GameView(lambda: guide_text(self.game), id="drill-guide")
+                yield GameView(lambda: chord_hint_text(self.game.expected), id="drill-hand")
             yield GameView(lambda: clock_text(self.game, self._now, self.target), id="drill-clock")
         yield Static(id="drill-result")
         yield Static(self._help(), id="drill-help")
@@ -155,6 +161,7 @@ class DrillScreen(Screen[None]):
 
     def _line_finished(self) -> None:
         self.line_done = True
+        self.add_class("-done")
         result = self.game.result()
         record = drill.drill_record(
             result_record(result, self.target), self.game.text, self.plan.focus
@@ -196,6 +203,7 @@ class DrillScreen(Screen[None]):
                 self.drilled_pairs.append(pair)
         self.game = Game(Phrase("drill", 1, drill.make_line(self.plan, self.words, self.rng)))
         self.line_done = False
+        self.remove_class("-done")
         self._now = 0.0
         self._typing.game = self.game
         self.query_one("#drill-result", Static).remove_class("-shown")

@@ -28,6 +28,7 @@ from handterm_tui.core.practice import (
     result_record,
 )
 from handterm_tui.core.records import Record
+from handterm_tui.ui.widgets.hand import chord_hint_text
 from handterm_tui.ui.widgets.practice import (
     GameView,
     TypingArea,
@@ -57,6 +58,10 @@ class GameScreen(Screen[None]):
     GameScreen #phrase, GameScreen #typed { width: 1fr; }
     GameScreen #guide { height: 2; margin-top: 1; }
     GameScreen #clock { height: 1; margin-top: 1; }
+    GameScreen #hint-row { height: auto; }
+    GameScreen #guide { width: 1fr; }
+    GameScreen #hint-hand { width: 26; height: 7; margin-top: 1; }
+    GameScreen.-done #hint-hand { display: none; }
     GameScreen #result { height: auto; margin: 1 1 0 1; padding: 0 1; border: round $success;
                          display: none; }
     GameScreen #result.-shown { display: block; }
@@ -105,7 +110,10 @@ class GameScreen(Screen[None]):
                     on_other_key=self._key_after_result,
                     id="typed",
                 )
-            yield GameView(lambda: guide_text(self.game), id="guide")
+            with Horizontal(id="hint-row"):
+                yield GameView(lambda: guide_text(self.game), id="guide")
+                # The next chord's presses, numbered; hidden with the result panel shown.
+                yield GameView(lambda: chord_hint_text(self.game.expected), id="hint-hand")
             yield GameView(
                 lambda: clock_text(self.game, self._clock_now(), self.target), id="clock"
             )
@@ -117,6 +125,7 @@ class GameScreen(Screen[None]):
         self._typing = self.query_one(TypingArea)
         self._phrase_view = self.query_one("#phrase", GameView)
         self._guide_view = self.query_one("#guide", GameView)
+        self._hint_view = self.query_one("#hint-hand", GameView)
         self._clock_view = self.query_one("#clock", GameView)
         self._typing.focus()
         self._ticker = self.set_interval(TICK_S, self._tick, pause=True)
@@ -154,6 +163,7 @@ class GameScreen(Screen[None]):
         self._typing.redraw()
         self._phrase_view.refresh()
         self._guide_view.refresh()
+        self._hint_view.refresh()
         running = game.started_ms is not None and not game.done
         if self._ticker is not None:
             if running:
@@ -206,6 +216,7 @@ class GameScreen(Screen[None]):
             )
         else:
             self.record = record
+        self.add_class("-done")
         panel = self.query_one("#result", Static)
         panel.update("\n".join(result_lines(result, target)))
         panel.set_class(not result.achieved(target), "-missed")
@@ -221,6 +232,7 @@ class GameScreen(Screen[None]):
         self._now = 0.0
         self.query_one(TypingArea).game = self.game
         self.query_one("#result", Static).remove_class("-shown")
+        self.remove_class("-done")
         self.query_one("#game-title", Static).update(self._title())
         self.query_one("#game-help", Static).update(self._help())
         self.query_one(TypingArea).refresh(layout=True)

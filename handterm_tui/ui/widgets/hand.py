@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widget import Widget
 
-from handterm_tui.core import chord_figures
+from handterm_tui.core import chord_figures, chord_model
 from handterm_tui.core.chord_figures import LABEL, Report
 from handterm_tui.core.chord_model import FINGERS
 
@@ -44,3 +44,29 @@ class HandDiagram(Widget):
 
     def render(self) -> Text:
         return hand_text(self.report)
+
+
+def chord_hint_text(char: str | None) -> Text:
+    """The next key's chord on the small hand: presses numbered in order, ▶ first, ■ last
+    (symbols, so NO_COLOR shows the same). Empty when the key has no chord."""
+    out = Text(no_wrap=True, overflow="crop")
+    chord = chord_model.load().get(char) if char else None
+    if chord is None:
+        return out
+    lines = chord_model.press_lines(chord)
+    out.append(lines[0] + "\n", style="dim")
+    for line in lines[1:]:
+        name, cells = line[:7], line[7:]
+        out.append(name, style="dim")
+        for ch in cells:
+            if ch == chord_model.START_MARK:
+                out.append(ch, style="bold green")
+            elif ch == chord_model.STOP_MARK:
+                out.append(ch, style="bold")
+            elif ch.isdigit() or ch == ",":
+                out.append(ch, style="bold yellow")
+            else:
+                out.append(ch, style="dim")
+        out.append("\n")
+    out.append(f"{chord_model.START_MARK} first  {chord_model.STOP_MARK} last", style="dim")
+    return out
