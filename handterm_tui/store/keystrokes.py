@@ -34,7 +34,7 @@ def _where(include_prompt: bool) -> str:
 
 
 def state_key(include_prompt: bool, owner: str | None = None) -> str:
-    return f"{STATE_KEY}:{'all' if include_prompt else 'games'}"
+    return f"{STATE_KEY}:{owner or '-'}:{'all' if include_prompt else 'games'}"
 
 
 def max_record_id(db: Database) -> int:
@@ -93,13 +93,31 @@ def fold(
             if text is None and isinstance(row["phrase"], str):
                 # None when the phrase is gone: the strokes are then taken as meant.
                 text = phrase_text(row["phrase"])
-        try:
-            strokes = json.loads(row["keystrokes"])
-        except ValueError:
-            strokes = []
-        acc.add(int(row["id"]), parse_iso(row["created_at"]), strokes, text)
+        acc.add(int(row["id"]), parse_iso(row["created_at"]), _strokes(row["keystrokes"]), text)
         folded += 1
     return folded
+
+
+def _strokes(raw: str) -> list[tuple[str, float | None]]:
+    """``[[char, ms], ...]``; anything malformed (a hand-edited or foreign record) is
+    dropped stroke by stroke rather than failing the figures."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return []
+    if not isinstance(data, list):
+        return []
+    out: list[tuple[str, float | None]] = []
+    for item in data:
+        if not isinstance(item, list) or len(item) != 2:
+            continue
+        char, ms = item
+        if not isinstance(char, str) or len(char) != 1:
+            continue
+        if ms is not None and (isinstance(ms, bool) or not isinstance(ms, int | float)):
+            ms = None
+        out.append((char, ms))
+    return out
 
 
 def _phrase_texts() -> Callable[[str], str | None]:

@@ -223,3 +223,19 @@ def test_state_round_trips_through_json() -> None:
     assert chord_figures.report(again, model) == chord_figures.report(acc, model)
     with pytest.raises(ValueError):
         Accumulator.from_json({"v": 99})
+
+
+def test_malformed_keystrokes_are_skipped_not_fatal(store: Store) -> None:
+    fill(store, games=2)
+    junk = ['{"not": "a list"}', '[[1, 2], ["ab", 3], ["e", "slow"], ["e", 300]]', "nope"]
+    with store.db.transaction() as conn:
+        for i, text in enumerate(junk):
+            conn.execute(
+                "INSERT INTO records (created_at, kind, line, name, keystrokes, extra, remote_key) "
+                "VALUES ('2026-11-02T09:00:00.000Z', 'game', 'drill', 'drill', ?, '{}', ?)",
+                (text, f"junk{i}"),
+            )
+    acc = chord_accumulator(store.db)
+    assert acc.records == 5
+    e = report(acc, chord_model.load()).chord("e")
+    assert e is not None and e.hits == 2 * TEXT.count("e") + 2  # both junk "e" strokes
