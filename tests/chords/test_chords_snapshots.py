@@ -42,3 +42,50 @@ def test_chords_screen_without_colour(
     monkeypatch.setenv("NO_COLOR", "1")
     seeded()
     assert snap_compare(make_app(), run_before=open_chords, terminal_size=(80, 24))
+
+
+class Frozen:
+    def __init__(self) -> None:
+        self.ms = 1000.0
+
+    def __call__(self) -> float:
+        return self.ms
+
+
+def test_drill_while_typing(snap_compare: Any, make_app: Callable[..., Any]) -> None:
+    seeded()
+    clock = Frozen()
+
+    async def run_before(pilot: Any) -> None:
+        pilot.app.open_screen("drill", {"minutes": 2})
+        await pilot.pause()
+        screen = pilot.app.screen
+        for c in screen.game.text[:9]:
+            clock.ms += 210.0
+            screen.game.press(c, clock.ms)
+        screen._edited()
+        await pilot.pause()
+
+    assert snap_compare(make_app(monotonic_ms=clock), run_before=run_before, terminal_size=(80, 24))
+
+
+def test_drill_summary(snap_compare: Any, make_app: Callable[..., Any]) -> None:
+    seeded()
+    clock = Frozen()
+
+    async def run_before(pilot: Any) -> None:
+        pilot.app.open_screen("drill", {})
+        await pilot.pause()
+        screen = pilot.app.screen
+        for _ in range(2):
+            for c in screen.game.text:
+                clock.ms += 190.0
+                screen.game.press(c, clock.ms)
+            screen._edited()
+            await pilot.pause()
+            screen._enter()
+            await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+
+    assert snap_compare(make_app(monotonic_ms=clock), run_before=run_before, terminal_size=(80, 24))

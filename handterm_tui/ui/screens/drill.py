@@ -11,6 +11,7 @@ import random
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -34,6 +35,9 @@ from handterm_tui.ui.widgets.practice import (
     phrase_text,
 )
 
+MAX_SUMMARY_CHORDS = 8
+MAX_SUMMARY_PAIRS = 4
+
 
 class DrillScreen(Screen[None]):
     DEFAULT_CSS = """
@@ -44,7 +48,9 @@ class DrillScreen(Screen[None]):
     DrillScreen .label { width: 7; color: $text-muted; }
     DrillScreen #drill-line, DrillScreen #drill-typed { width: 1fr; }
     DrillScreen #drill-hint-row { height: auto; }
-    DrillScreen #drill-guide { height: 2; margin-top: 1; width: 1fr; }
+    DrillScreen #drill-guide { height: 2; margin-top: 1; width: 1fr;
+                               text-wrap: nowrap; text-overflow: ellipsis; }
+    DrillScreen.-over #drill-board { display: none; }
     DrillScreen #drill-hand { width: 26; height: 7; margin-top: 1; }
     DrillScreen.-done #drill-hand { display: none; }
     DrillScreen #drill-clock { height: 1; margin-top: 1; }
@@ -223,10 +229,15 @@ class DrillScreen(Screen[None]):
         return chord_figures.report(acc, chord_model.load())
 
     def _show_summary(self) -> None:
+        # The chords drilled longest first; a screen's worth of rows (fits 80x24).
         items = drill.changes(
-            self.before, self.session_report(), self.drilled_chords, self.drilled_pairs
+            self.before,
+            self.session_report(),
+            self.drilled_chords[:MAX_SUMMARY_CHORDS],
+            self.drilled_pairs[:MAX_SUMMARY_PAIRS],
         )
         lines = len(self.records)
+        self.add_class("-over")
         self.summary = [
             f"Drill over: {lines} line{'s' if lines != 1 else ''} typed.",
             *drill.change_lines(items),
@@ -235,6 +246,12 @@ class DrillScreen(Screen[None]):
         panel.update("\n".join(self.summary))
         panel.add_class("-shown")
         self.query_one("#drill-help", Static).update(self._help())
+
+    def on_key(self, event: events.Key) -> None:
+        # The typing area is hidden with the summary: Enter reaches the screen.
+        if self.summary is not None and event.key == "enter":
+            event.stop()
+            self.dismiss(None)
 
     def action_leave(self) -> None:
         if self.summary is None and self.records:

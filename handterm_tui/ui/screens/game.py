@@ -59,7 +59,7 @@ class GameScreen(Screen[None]):
     GameScreen #guide { height: 2; margin-top: 1; }
     GameScreen #clock { height: 1; margin-top: 1; }
     GameScreen #hint-row { height: auto; }
-    GameScreen #guide { width: 1fr; }
+    GameScreen #guide { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     GameScreen #hint-hand { width: 26; height: 7; margin-top: 1; }
     GameScreen.-done #hint-hand { display: none; }
     GameScreen #result { height: auto; margin: 1 1 0 1; padding: 0 1; border: round $success;
