@@ -37,7 +37,7 @@ async def test_the_game_hint_follows_the_next_key(make_app: Callable[..., Any]) 
         first = str(hand.render())
         assert "thumb    ·   ▶1    ·" in first and "middle   ·    ·   3■" in first  # T
         await pilot.press("T")
-        await pilot.pause()
+        await pilot.pause(0.25)  # the hint follows within a 0.1 s tick
         after = str(hand.render())  # h = 76: middle mid, then index mid
         assert "middle   ·   ▶1    ·" in after and "index    ·   2■    ·" in after
         assert "▶ first  ■ last" in after

@@ -121,9 +121,22 @@ class DrillScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._typing = self.query_one(TypingArea)
+        self._per_key = [
+            self.query_one(f"#drill-{name}", GameView) for name in ("line", "guide", "clock")
+        ]
+        self._hand = self.query_one("#drill-hand", GameView)
         self._typing.focus()
+        # The hint hand is redrawn at most once a tick (as in the game), not per key.
+        self.set_interval(0.1, self._sync_hint)
 
     _now = 0.0
+    _hint_char: str | None = None
+
+    def _sync_hint(self) -> None:
+        expected = self.game.expected
+        if expected != self._hint_char:
+            self._hint_char = expected
+            self._hand.refresh()
 
     def _title(self) -> Text:
         p = self.plan
@@ -152,7 +165,7 @@ class DrillScreen(Screen[None]):
         if self.started_ms is None and game.started_ms is not None:
             self.started_ms = game.started_ms
         self._typing.redraw()
-        for view in self.query(GameView):
+        for view in self._per_key:
             view.refresh()
         if game.done and not self.line_done:
             self._line_finished()

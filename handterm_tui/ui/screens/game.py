@@ -59,7 +59,7 @@ class GameScreen(Screen[None]):
     GameScreen #guide { height: 2; margin-top: 1; }
     GameScreen #clock { height: 1; margin-top: 1; }
     GameScreen #hint-row { height: auto; }
-    GameScreen #guide { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    GameScreen #guide { width: 1fr; }
     GameScreen #hint-hand { width: 26; height: 7; margin-top: 1; }
     GameScreen.-done #hint-hand { display: none; }
     GameScreen #result { height: auto; margin: 1 1 0 1; padding: 0 1; border: round $success;
@@ -156,6 +156,7 @@ class GameScreen(Screen[None]):
 
     _now = 0.0
     _shown_errors = 0
+    _hint_char: str | None = None
 
     def _edited(self) -> None:
         game = self.game
@@ -163,7 +164,6 @@ class GameScreen(Screen[None]):
         self._typing.redraw()
         self._phrase_view.refresh()
         self._guide_view.refresh()
-        self._hint_view.refresh()
         running = game.started_ms is not None and not game.done
         if self._ticker is not None:
             if running:
@@ -171,6 +171,8 @@ class GameScreen(Screen[None]):
             else:
                 self._ticker.pause()
         # While running, the 0.1 s tick redraws the clock line; a new error shows at once.
+        if not running:
+            self._sync_hint()
         if not running or game.errors != self._shown_errors:
             self._shown_errors = game.errors
             self._clock_view.refresh()
@@ -180,6 +182,15 @@ class GameScreen(Screen[None]):
     def _tick(self) -> None:
         self._now = self._clock()
         self._clock_view.refresh()
+        self._sync_hint()
+
+    def _sync_hint(self) -> None:
+        # Redrawn at most once a tick, not per key: the picture is for a learner who
+        # pauses to find the chord, and a 7-row redraw per key would double a key's cost.
+        expected = self.game.expected
+        if expected != self._hint_char:
+            self._hint_char = expected
+            self._hint_view.refresh()
 
     def _enter(self) -> None:
         if self.result is not None:
@@ -233,6 +244,7 @@ class GameScreen(Screen[None]):
         self.query_one(TypingArea).game = self.game
         self.query_one("#result", Static).remove_class("-shown")
         self.remove_class("-done")
+        self._hint_char = None
         self.query_one("#game-title", Static).update(self._title())
         self.query_one("#game-help", Static).update(self._help())
         self.query_one(TypingArea).refresh(layout=True)

@@ -7,6 +7,8 @@ its presses numbered in order. The cells come from ``core``; this module only st
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rich.text import Text
 from textual.widget import Widget
 
@@ -49,8 +51,14 @@ class HandDiagram(Widget):
 def chord_hint_text(char: str | None) -> Text:
     """The next key's chord on the small hand: presses numbered in order, ▶ first, ■ last
     (symbols, so NO_COLOR shows the same). Empty when the key has no chord."""
-    out = Text(no_wrap=True, overflow="crop")
     chord = chord_model.load().get(char) if char else None
+    return _hint_text(chord)
+
+
+@lru_cache(maxsize=256)
+def _hint_text(chord: chord_model.Chord | None) -> Text:
+    # Cached per chord: the game redraws it on every keystroke.
+    out = Text(no_wrap=True, overflow="crop")
     if chord is None:
         return out
     lines = chord_model.press_lines(chord)
