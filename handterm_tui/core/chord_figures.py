@@ -38,7 +38,7 @@ from handterm_tui.core.chord_model import (
     display_key,
 )
 
-VERSION = 1
+VERSION = 2  # 2: bins rounded half up, no open-session key list
 MIN_INTERVAL_MS = 1.0  # as core.stats: the web skips intervals of 1 ms or less
 PAUSE_MS = 5000.0  # a longer gap is a pause, not a chord being made
 SESSION_GAP_S = 30 * 60
@@ -50,7 +50,7 @@ _STEP = math.log(1.02)
 
 
 def bucket(ms: float) -> int:
-    return round(math.log(ms) / _STEP)
+    return int(math.log(ms) / _STEP + 0.5)
 
 
 def bucket_ms(b: int) -> float:
@@ -131,7 +131,6 @@ class Accumulator:
         self.last_at: float | None = None  # epoch seconds of the last record
         self.session = 0
         self.records = 0
-        self._open: set[str] = set()  # chord keys, and pair keys, with open-session samples
 
     # -- folding -----------------------------------------------------------------
 
@@ -142,12 +141,10 @@ class Accumulator:
         return unit
 
     def close_session(self) -> None:
-        for key in self._open:
-            table = self.pairs if len(key) == 3 else self.chords
-            unit = table.get(key[1:])
-            if unit is not None:
-                unit.close_session(self.session)
-        self._open = set()
+        for table in (self.chords, self.pairs):
+            for unit in table.values():
+                if unit.shist:
+                    unit.close_session(self.session)
 
     def add(
         self,
@@ -165,15 +162,18 @@ class Accumulator:
         self.last_at = stamp
         self.last_id = max(self.last_id, record_id)
         self.records += 1
-        chords, pairs, opened = self.chords, self.pairs, self._open
+        # The hot loop of a first run over a big store: locals only, no helper calls.
+        chords, pairs = self.chords, self.pairs
+        log, inv_step, low, high = math.log, 1.0 / _STEP, MIN_INTERVAL_MS, PAUSE_MS
+        size = -1 if text is None else len(text)
         pos = 0
         prev: str | None = None  # the last char typed right, when the stroke before was right
         clean = False
         for char, ms in strokes:
-            if text is not None:
-                if pos >= len(text) or char != text[pos]:
-                    if pos < len(text):
-                        want = text[pos]
+            if size >= 0:
+                if pos >= size or char != text[pos]:  # type: ignore[index]
+                    if pos < size:
+                        want = text[pos]  # type: ignore[index]
                         self._unit(chords, want).errors += 1
                         if clean and prev is not None:
                             self._unit(pairs, prev + want).errors += 1
@@ -184,22 +184,24 @@ class Accumulator:
             if unit is None:
                 unit = chords[char] = Unit()
             unit.hits += 1
-            if clean and ms is not None and MIN_INTERVAL_MS < ms <= PAUSE_MS:
-                b = round(math.log(ms) / _STEP)
-                unit.hist[b] = unit.hist.get(b, 0) + 1
-                unit.shist[b] = unit.shist.get(b, 0) + 1
+            if clean and ms is not None and low < ms <= high:
+                b = int(log(ms) * inv_step + 0.5)
+                hist = unit.hist
+                hist[b] = hist.get(b, 0) + 1
+                hist = unit.shist
+                hist[b] = hist.get(b, 0) + 1
                 unit.total_ms += ms
-                opened.add("c" + char)
                 if prev is not None:
                     key = prev + char
                     pair = pairs.get(key)
                     if pair is None:
                         pair = pairs[key] = Unit()
                     pair.hits += 1
-                    pair.hist[b] = pair.hist.get(b, 0) + 1
-                    pair.shist[b] = pair.shist.get(b, 0) + 1
+                    hist = pair.hist
+                    hist[b] = hist.get(b, 0) + 1
+                    hist = pair.shist
+                    hist[b] = hist.get(b, 0) + 1
                     pair.total_ms += ms
-                    opened.add("p" + key)
             prev, clean = char, True
 
     # -- state ----------------------------------------------------------------------
@@ -211,7 +213,6 @@ class Accumulator:
             "last_at": self.last_at,
             "session": self.session,
             "records": self.records,
-            "open": sorted(self._open),
             "chords": {k: u.to_json() for k, u in self.chords.items()},
             "pairs": {k: u.to_json() for k, u in self.pairs.items()},
         }
@@ -227,7 +228,6 @@ class Accumulator:
             acc.last_at = None if data["last_at"] is None else float(data["last_at"])
             acc.session = int(data["session"])
             acc.records = int(data["records"])
-            acc._open = set(data["open"])
             acc.chords = {k: Unit.from_json(v) for k, v in data["chords"].items()}
             acc.pairs = {k: Unit.from_json(v) for k, v in data["pairs"].items()}
         except (KeyError, TypeError, ValueError, AttributeError) as exc:

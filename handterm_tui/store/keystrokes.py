@@ -24,6 +24,7 @@ from handterm_tui.store.db import Database
 
 STATE_KEY = "chord_figures"
 BATCH = 2000
+_NUMBERS = (int, float)
 
 _GAMES = "kind = 'game'"
 _PROMPT = f"(kind = 'command' AND keystrokes != '[]' AND instr(line, '{MASK}') = 0)"
@@ -107,6 +108,14 @@ def _strokes(raw: str) -> list[tuple[str, float | None]]:
         return []
     if not isinstance(data, list):
         return []
+    try:  # the common case, checked at C speed where it can be: every stroke well formed
+        if all(
+            type(c) is str and len(c) == 1 and (ms is None or type(ms) in _NUMBERS)
+            for c, ms in data
+        ):
+            return data  # type: ignore[no-any-return]
+    except (TypeError, ValueError):
+        pass
     out: list[tuple[str, float | None]] = []
     for item in data:
         if not isinstance(item, list) or len(item) != 2:
