@@ -473,16 +473,30 @@ def hand_header() -> str:
 
 
 HAND_LEGEND = (
-    f"█ slowest ▓ ▒ ░ fastest · {FEW * 2} under {MIN_SAMPLES} samples · ms: median · %: errors"
+    f"█ slowest ▓ ▒ ░ fastest   {FEW * 2} under {MIN_SAMPLES} samples   ms: median, %: errors"
 )
 TABLE_NOTE = "now: ms per chord, smoothed over sessions · trend: one point per session"
+
+
+def finger_line(rep: Report) -> str:
+    """Per finger over every chord using it: ``T 138ms 1%`` (``T few`` under the minimum)."""
+    parts = []
+    for name, fig in zip(FINGERS, rep.fingers, strict=True):
+        letter = name[0].upper()
+        if not fig.enough or fig.median_ms is None:
+            parts.append(f"{letter} few")
+            continue
+        rate = fig.error_rate
+        err = "" if rate is None else f" {rate * 100:.0f}%"
+        parts.append(f"{letter} {fig.median_ms:.0f}ms{err}")
+    return "fingers " + " · ".join(parts)
 
 
 def hand_lines(rep: Report) -> list[str]:
     lines = [hand_header()]
     for finger, row in zip(FINGERS, hand_cells(rep), strict=True):
         lines.append(f"{finger:<{LABEL}}" + "  ".join(c.text() for c in row).rstrip())
-    lines.append(HAND_LEGEND)
+    lines += [finger_line(rep), HAND_LEGEND]
     return lines
 
 

@@ -31,6 +31,7 @@ def hand_text(rep: Report) -> Text:
             style = "dim" if cell.level is None else LEVEL_STYLES[cell.level]
             out.append(cell.text(), style=style)
         out.append("\n")
+    out.append(chord_figures.finger_line(rep) + "\n")
     out.append(chord_figures.HAND_LEGEND, style="dim")
     return out
 
