@@ -118,7 +118,7 @@ def drill_plan(ctx: Context, rep: Report | None = None) -> Any:
 
 @command(
     "drill",
-    "Practise your weakest chords and transitions (--minutes N: a timed drill)",
+    "Practise your weakest chords and transitions",
     DRILL_USAGE,
     options=("minutes",),
     category="practice",
