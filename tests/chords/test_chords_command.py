@@ -15,6 +15,7 @@ from handterm_tui.app_factory import open_store
 from handterm_tui.cli import main
 from handterm_tui.commands import Context, Runner
 from handterm_tui.ui.screens.chords import ChordsScreen
+from handterm_tui.ui.screens.drill import DrillScreen
 
 
 def seeded() -> None:
@@ -80,9 +81,12 @@ async def test_chords_at_the_prompt_opens_the_screen_which_fits_80x24(
                 (w.id, w.region) for w in (hand, tables, note)
             ]
         assert "Ten slowest chords" in str(screen.query_one("#chords-slow").render())
+        await pilot.press("d")  # drill these
+        await pilot.pause()
+        assert isinstance(app.screen, DrillScreen) and app.screen.plan.focus
         await pilot.press("escape")
         await pilot.pause()
-        assert not isinstance(app.screen, ChordsScreen)
+        assert not isinstance(app.screen, (ChordsScreen, DrillScreen))
 
 
 def test_stats_chords_json_is_the_chords_figures(capsys: pytest.CaptureFixture[str]) -> None:

@@ -76,12 +76,10 @@ class ChordsScreen(Screen[None]):
         )
 
     def action_drill(self) -> None:
-        ctx = getattr(self.app, "ctx", None)
         self.dismiss(None)
-        if ctx is not None:
-            open_screen_by_name = getattr(self.app, "open_screen", None)
-            if callable(open_screen_by_name):
-                open_screen_by_name("drill", {})
+        open_screen_named = getattr(self.app, "open_screen", None)  # HandtermApp's hook
+        if callable(open_screen_named):
+            open_screen_named("drill", {})
 
     def action_close(self) -> None:
         self.dismiss(None)
