@@ -89,8 +89,15 @@ def test_profile_and_whoami_offline(runner: Runner) -> None:
 
 
 def test_secret_arguments_are_masked_in_records_and_history(runner: Runner, store: Store) -> None:
-    run(runner, "login alice hunter2")
+    from handterm_tui.core.stats import Keystroke
+
+    line = "login alice hunter2"
+    typed = [Keystroke(c, None if i == 0 else 120.0) for i, c in enumerate(line)]
+    runner.start(line, typed)
     record = store.records.page(limit=1).records[0]
+    # The timed keys would spell the password: a masked line keeps none (nor uploads them).
+    assert record.keystrokes == []
+    assert all(item.part != "keystrokes" for item in store.outbox.items(10))
     assert "hunter2" not in record.line and MASK in record.line
     assert "hunter2" not in " ".join(record.args)
     assert all("hunter2" not in line for line in store.records.history_lines(10))

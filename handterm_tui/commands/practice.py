@@ -173,6 +173,10 @@ def tut(ctx: Context, cmd: ParsedCommand) -> Outcome:
 def stats(ctx: Context, cmd: ParsedCommand) -> Outcome:
     from handterm_tui.core import progress
 
+    if cmd.switches.get("chords"):  # `stats --chords [--json]` = `chords [--json]`
+        from handterm_tui.commands.chords import chords_outcome
+
+        return chords_outcome(ctx, cmd)
     prog = load_progress(ctx)
     text = progress.render_text(prog, target_wpm(ctx))
     if not ctx.interactive or not prog.points:

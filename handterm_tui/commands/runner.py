@@ -155,7 +155,8 @@ class Runner:
             response=outcome.text,
             status=outcome.status,
             kind=outcome.kind,
-            keystrokes=run.keystrokes,
+            # A masked line's keystrokes would spell the secret: they are never kept.
+            keystrokes=run.keystrokes if run.masked_line == run.line else [],
             extra=dict(outcome.extra),
             created_at=self.ctx.clock(),
             owner=self.ctx.owner(),

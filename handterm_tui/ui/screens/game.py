@@ -28,6 +28,7 @@ from handterm_tui.core.practice import (
     result_record,
 )
 from handterm_tui.core.records import Record
+from handterm_tui.ui.widgets.hand import chord_hint_text
 from handterm_tui.ui.widgets.practice import (
     GameView,
     TypingArea,
@@ -57,6 +58,10 @@ class GameScreen(Screen[None]):
     GameScreen #phrase, GameScreen #typed { width: 1fr; }
     GameScreen #guide { height: 2; margin-top: 1; }
     GameScreen #clock { height: 1; margin-top: 1; }
+    GameScreen #hint-row { height: auto; }
+    GameScreen #guide { width: 1fr; }
+    GameScreen #hint-hand { width: 26; height: 7; margin-top: 1; }
+    GameScreen.-done #hint-hand { display: none; }
     GameScreen #result { height: auto; margin: 1 1 0 1; padding: 0 1; border: round $success;
                          display: none; }
     GameScreen #result.-shown { display: block; }
@@ -105,7 +110,10 @@ class GameScreen(Screen[None]):
                     on_other_key=self._key_after_result,
                     id="typed",
                 )
-            yield GameView(lambda: guide_text(self.game), id="guide")
+            with Horizontal(id="hint-row"):
+                yield GameView(lambda: guide_text(self.game), id="guide")
+                # The next chord's presses, numbered; hidden with the result panel shown.
+                yield GameView(lambda: chord_hint_text(self.game.expected), id="hint-hand")
             yield GameView(
                 lambda: clock_text(self.game, self._clock_now(), self.target), id="clock"
             )
@@ -117,6 +125,7 @@ class GameScreen(Screen[None]):
         self._typing = self.query_one(TypingArea)
         self._phrase_view = self.query_one("#phrase", GameView)
         self._guide_view = self.query_one("#guide", GameView)
+        self._hint_view = self.query_one("#hint-hand", GameView)
         self._clock_view = self.query_one("#clock", GameView)
         self._typing.focus()
         self._ticker = self.set_interval(TICK_S, self._tick, pause=True)
@@ -147,6 +156,7 @@ class GameScreen(Screen[None]):
 
     _now = 0.0
     _shown_errors = 0
+    _hint_char: str | None = None
 
     def _edited(self) -> None:
         game = self.game
@@ -161,6 +171,8 @@ class GameScreen(Screen[None]):
             else:
                 self._ticker.pause()
         # While running, the 0.1 s tick redraws the clock line; a new error shows at once.
+        if not running:
+            self._sync_hint()
         if not running or game.errors != self._shown_errors:
             self._shown_errors = game.errors
             self._clock_view.refresh()
@@ -170,6 +182,15 @@ class GameScreen(Screen[None]):
     def _tick(self) -> None:
         self._now = self._clock()
         self._clock_view.refresh()
+        self._sync_hint()
+
+    def _sync_hint(self) -> None:
+        # Redrawn at most once a tick, not per key: the picture is for a learner who
+        # pauses to find the chord, and a 7-row redraw per key would double a key's cost.
+        expected = self.game.expected
+        if expected != self._hint_char:
+            self._hint_char = expected
+            self._hint_view.refresh()
 
     def _enter(self) -> None:
         if self.result is not None:
@@ -207,6 +228,7 @@ class GameScreen(Screen[None]):
             )
         else:
             self.record = record
+        self.add_class("-done")
         panel = self.query_one("#result", Static)
         panel.update("\n".join(result_lines(result, target)))
         panel.set_class(not result.achieved(target), "-missed")
@@ -222,6 +244,8 @@ class GameScreen(Screen[None]):
         self._now = 0.0
         self.query_one(TypingArea).game = self.game
         self.query_one("#result", Static).remove_class("-shown")
+        self.remove_class("-done")
+        self._hint_char = None
         self.query_one("#game-title", Static).update(self._title())
         self.query_one("#game-help", Static).update(self._help())
         self.query_one(TypingArea).refresh(layout=True)

@@ -8,10 +8,12 @@ from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
+from handterm_tui.ui.widgets.hand import chord_hint_text
 
 
 class TutorialScreen(Screen[None]):
@@ -20,7 +22,9 @@ class TutorialScreen(Screen[None]):
     TutorialScreen #tut-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
     TutorialScreen #tut-step { height: auto; padding: 1 1 0 1; }
     TutorialScreen #tut-chords { height: auto; padding: 1 1 0 1; }
+    TutorialScreen #tut-input-row { height: auto; }
     TutorialScreen #tut-input { margin: 1 1 0 1; width: 40; }
+    TutorialScreen #tut-hand { width: 26; height: auto; margin: 1 1 0 2; }
     TutorialScreen #tut-feedback { height: auto; padding: 1 1 0 1; }
     TutorialScreen #tut-help { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
     """
@@ -38,7 +42,10 @@ class TutorialScreen(Screen[None]):
         yield Static(id="tut-title")
         yield Static(id="tut-step")
         yield Static(id="tut-chords")
-        yield Input(placeholder="type here, then Enter", id="tut-input")
+        with Horizontal(id="tut-input-row"):
+            yield Input(placeholder="type here, then Enter", id="tut-input")
+            # The next key's chord, presses numbered in order.
+            yield Static(id="tut-hand")
         yield Static(id="tut-feedback")
         yield Static(
             "Enter checks the line (it is never run as a command) · Esc: back", id="tut-help"
@@ -73,6 +80,24 @@ class TutorialScreen(Screen[None]):
         chords = Text("Chords  ", style="dim")
         chords.append("   ".join(step.chord_hints()), style="bold yellow")
         self.query_one("#tut-chords", Static).update(chords)
+        self._show_next_chord(self.query_one(Input).value)
+
+    def _show_next_chord(self, typed: str) -> None:
+        step = self.tutorial.current
+        hand = self.query_one("#tut-hand", Static)
+        if step is None:
+            hand.update("")
+            return
+        text = step.text
+        if not text.startswith(typed):
+            nxt = "Backspace"  # fix the mistake first
+        else:
+            nxt = text[len(typed)] if len(typed) < len(text) else "\r"
+        hand.update(chord_hint_text(nxt))
+
+    @on(Input.Changed)
+    def _changed(self, event: Input.Changed) -> None:
+        self._show_next_chord(event.value)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
