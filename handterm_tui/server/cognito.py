@@ -597,6 +597,20 @@ def _response_resend(self: Any) -> Any:
     return responses.ActionResult(result)
 
 
+def _response_revoke_token(self: Any) -> Any:
+    """RevokeToken (moto has none): the refresh token stops working, as after a sign-out."""
+    responses: Any = importlib.import_module("moto.core.responses")
+    client_id, token = self._get_param("ClientId"), self._get_param("Token")
+    backend = self._get_region_agnostic_backend()._find_backend_for_clientid(client_id)
+    pool, _client = _pool_for_client(backend, client_id)
+    entry = pool.refresh_tokens.get(token) if token else None
+    if entry is not None:
+        if entry[0] != client_id:
+            raise _error("UnauthorizedException", "Token does not belong to this client.")
+        pool.refresh_tokens[token] = None
+    return responses.ActionResult({})
+
+
 def _locked(orig: Any) -> Any:
     @functools.wraps(orig)
     def call_action(self: Any) -> Any:
@@ -648,6 +662,7 @@ def apply() -> None:
         rc.sign_up = _response_sign_up(rc.sign_up)
         rc.confirm_sign_up = _response_confirm_sign_up
         rc.resend_confirmation_code = _response_resend
+        rc.revoke_token = _response_revoke_token
         rc.call_action = _locked(rc.call_action)
         _APPLIED = True
 

@@ -1,7 +1,7 @@
 """`handterm serve-local`: the HandTerm API and an emulated Cognito in one process.
 
-moto's werkzeug server (Cognito, and S3 with `--s3-bucket B --s3-endpoint local`) runs in a
-thread; uvicorn serves the API on the main thread. When both listen, exactly one JSON line goes
+moto's werkzeug server (a client's Cognito actions only, see gate.py; S3 with `--s3-bucket B
+--s3-endpoint local` on a second, loopback-only port) runs in a thread; uvicorn serves the API on the main thread. When both listen, exactly one JSON line goes
 to stdout: {"api_url", "cognito_endpoint", "region", "user_pool_id", "client_id"}. Everything else
 (warnings, codes, errors) goes to stderr. SIGINT/SIGTERM stop both and flush the pool snapshot.
 """
@@ -87,9 +87,10 @@ def _url(host: str, port: int) -> str:
 
 
 class _MotoThread:
-    """moto's WSGI app on werkzeug in a daemon thread, with its /moto-api/ (reset!) closed."""
+    """moto's WSGI app on werkzeug in a daemon thread, behind a gate: `cognito` answers only a
+    client app's Cognito actions (gate.py); `s3` answers only S3 (for `--s3-endpoint local`)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, serves: str = "cognito") -> None:
         from moto.moto_server.werkzeug_app import (  # type: ignore[attr-defined]
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -97,13 +98,10 @@ class _MotoThread:
         )
         from werkzeug.serving import make_server
 
-        dispatcher = DomainDispatcherApplication(create_backend_app)
+        from . import gate
 
-        def app(environ: dict[str, Any], start_response: Any) -> Any:
-            if environ.get("PATH_INFO", "").startswith("/moto-api"):
-                start_response("404 Not Found", [("Content-Type", "application/json")])
-                return [b'{"message":"Not Found"}']
-            return dispatcher(environ, start_response)
+        dispatcher = DomainDispatcherApplication(create_backend_app)
+        app = gate.client_only(dispatcher) if serves == "cognito" else gate.s3_only(dispatcher)
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.server = make_server(
@@ -157,7 +155,12 @@ def _write_profile(name: str, ready: dict[str, str], refresh_seconds: int) -> Pa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(list(argv) if argv is not None else None)
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    if argv[:1] == ["admin"]:
+        from . import admin
+
+        return admin.main(argv[1:], _default_data_dir())
+    args = _parser().parse_args(argv)
     if args.write_profile and not _PROFILE_RE.match(args.write_profile):
         print("serve-local: profile names may use letters, digits, - and _", file=sys.stderr)
         return 2
@@ -212,9 +215,14 @@ def _run(
         signin_name = poolstore.ensure_demo_user(pool, *demo)
         print(f"handterm-server: demo user {signin_name!r} is ready", file=sys.stderr)
     persister.start()
+    admin_socket = _admin_socket(data_dir, pool)
     moto.start()
     cognito_url = _url(args.host, moto.port)
-    storage = _storage(args, data_dir, cognito_url)
+    s3_local = None
+    if args.s3_bucket and args.s3_endpoint == "local":
+        s3_local = _MotoThread("127.0.0.1", 0, serves="s3")  # loopback only, whatever --host
+        s3_local.start()
+    storage = _storage(args, data_dir, _url("127.0.0.1", s3_local.port) if s3_local else None)
 
     from .app import Api
     from .authorizer import Authorizer
@@ -228,6 +236,8 @@ def _run(
         "user_pool_id": pool.pool_id,
         "client_id": pool.client_id,
     }
+    if s3_local is not None:
+        ready["s3_endpoint"] = _url("127.0.0.1", s3_local.port)
     if args.write_profile:
         where = _write_profile(args.write_profile, ready, settings.refresh_seconds)
         print(f"handterm-server: wrote profile {args.write_profile!r} to {where}", file=sys.stderr)
@@ -240,10 +250,29 @@ def _run(
     try:
         asyncio.run(_serve(api, api_sock, ready))
     finally:
+        if admin_socket is not None:
+            admin_socket.close()
         moto.stop()
+        if s3_local is not None:
+            s3_local.stop()
         persister.close()
         api_sock.close()
     return 0
+
+
+def _admin_socket(data_dir: Path, pool: Any) -> Any:
+    """The `serve-local admin` socket, or None where Unix sockets are unavailable."""
+    from . import admin
+
+    if not hasattr(socket, "AF_UNIX"):
+        return None
+    try:
+        server = admin.AdminSocket(data_dir, admin.Commands(pool, {}))
+    except OSError as exc:  # e.g. a data dir path too long for a socket name
+        print(f"handterm-server: no admin socket ({exc})", file=sys.stderr)
+        return None
+    server.start()
+    return server
 
 
 def _listen(args: argparse.Namespace, ports_file: Path) -> tuple[socket.socket, _MotoThread]:
@@ -275,11 +304,11 @@ def _listen(args: argparse.Namespace, ports_file: Path) -> tuple[socket.socket, 
     return api_sock, moto
 
 
-def _storage(args: argparse.Namespace, data_dir: Path, cognito_url: str) -> Any:
+def _storage(args: argparse.Namespace, data_dir: Path, local_s3: str | None) -> Any:
     from .storage import DiskStorage, S3Storage
 
     if args.s3_bucket:
-        endpoint = cognito_url if args.s3_endpoint == "local" else args.s3_endpoint
+        endpoint = local_s3 if args.s3_endpoint == "local" else args.s3_endpoint
         return S3Storage(args.s3_bucket, endpoint, REGION)
     return DiskStorage(data_dir)
 

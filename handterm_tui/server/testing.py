@@ -55,6 +55,7 @@ class BackendProcess:
         self.log_path = self.data_dir / "server.log"
         self.api_url = self.cognito_endpoint = self.user_pool_id = self.client_id = ""
         self.region = "us-east-1"
+        self.s3_endpoint = ""
         self._port = int(self.options.pop("port", 0))
         self._cognito_port = int(self.options.pop("cognito_port", 0))
         self._proc: subprocess.Popen[str] | None = None
@@ -109,6 +110,7 @@ class BackendProcess:
         self.api_url, self.cognito_endpoint = ready["api_url"], ready["cognito_endpoint"]
         self.region, self.user_pool_id = ready["region"], ready["user_pool_id"]
         self.client_id = ready["client_id"]
+        self.s3_endpoint = ready.get("s3_endpoint", "")
         self._port = int(self.api_url.rsplit(":", 1)[1])
         self._cognito_port = int(self.cognito_endpoint.rsplit(":", 1)[1])
         return self
@@ -240,6 +242,18 @@ class BackendProcess:
             if found or time.monotonic() >= deadline:
                 return found[-1] if found else None
             time.sleep(0.02)
+
+    def admin(self, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run `handterm serve-local admin ARGS` on this server's data dir."""
+        env = dict(os.environ)
+        env.pop("HANDTERM_ADMIN_PASSWORD", None)
+        if password is not None:
+            env["HANDTERM_ADMIN_PASSWORD"] = password
+        argv = [sys.executable, "-m", "handterm_tui.server.main", "admin"]
+        argv += ["--data-dir", str(self.data_dir), *args]
+        return subprocess.run(
+            argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=30
+        )
 
     def set_fault(
         self, route: str, mode: str, count: int = 1, delay: float | None = None

@@ -192,7 +192,7 @@ def test_s3_storage_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
         from handterm_tui.server.storage import S3Storage
 
-        store = S3Storage("handterm", server.cognito_endpoint, "us-east-1")
+        store = S3Storage("handterm", server.s3_endpoint, "us-east-1")
         store.page_size = 2  # read every page, not just the first
         assert store.newest_logs(username, "wrt", 3) == [
             "wrt/104.json",
