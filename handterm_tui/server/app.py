@@ -19,6 +19,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from . import openapi
 from .authorizer import Authorizer, Denied, bearer
 from .base import JULY2024, MAX_BODY, ApiError, Ctx, Route, reply
 from .faults import Faults
@@ -60,7 +61,12 @@ class Api(AuthRoutes, DataRoutes):
                 "/getFile": Route(get, self.get_file, True),
                 "/putFile": Route(post, self.put_file, True),
             }
+        routes["/openapi.json"] = Route(get, self.openapi, False)
         self.routes = routes
+        self._spec = openapi.spec({p: r.methods for p, r in routes.items()})
+
+    async def openapi(self, _ctx: Ctx) -> Response:
+        return reply(200, self._spec)
 
     # -- gateway ---------------------------------------------------------------------------
 

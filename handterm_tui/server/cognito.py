@@ -205,10 +205,20 @@ def validate_password(pool: Any, password: str) -> None:
         problems.append("Password must have symbol characters")
     if len(password or "") > 256:
         problems.append("Password too long")
+    if not _encodable(password or ""):  # a lone surrogate: accepted once, never typed again
+        problems.append("Password must be valid Unicode")
     if problems:
         raise _error(
             "InvalidPasswordException", "Password does not conform to policy: " + problems[0]
         )
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _new_code(kind: str, pool: Any, user: Any, seconds: int) -> str:
@@ -423,7 +433,7 @@ def _patch_sign_up(orig: Any) -> Any:
         pool, _client = _pool_for_client(self, client_id)
         attrs = {a["Name"]: a["Value"] for a in attributes or []}
         by_email = "email" in (pool.extended_config.get("UsernameAttributes") or [])
-        if not username or not _USERNAME_RE.match(username):
+        if not username or not _USERNAME_RE.match(username) or not _encodable(username):
             raise _error("InvalidParameterException", "Invalid username format.")
         if "email" in (pool.extended_config.get("AliasAttributes") or []) and _EMAIL_RE.match(
             username

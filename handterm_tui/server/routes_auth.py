@@ -93,6 +93,9 @@ class AuthRoutes(RouteBase):
                     "CodeMismatchException": (400, "Invalid confirmation code"),
                     "ExpiredCodeException": (400, "Confirmation code has expired"),
                     "UserNotFoundException": (404, "User not found"),
+                    # the e-mail was verified by another account meanwhile: the caller's
+                    # problem to solve (sign in to that account), not a server error
+                    "AliasExistsException": (409, "An account with this email already exists"),
                 }.get(err[0], (500, "Error confirming user"))
                 body = {"message": message}
                 if status == 500:

@@ -23,6 +23,7 @@ _SAFE_SEGMENT = " !$&'()+,;=@[]^_`{}~-."
 _EXT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 _NUM_RE = re.compile(r"^\s*([+-]?\d+)")
 MAX_KEY = 1024
+MAX_SEGMENT = 200  # encoded bytes: + "." + a 32-character extension stays under 255
 _tmp_counter = itertools.count()
 
 
@@ -35,13 +36,21 @@ def _check_chars(text: str) -> None:
         raise KeyError_("Invalid key")
 
 
+def _check_segments(segments: list[str]) -> None:
+    if any(seg in ("", ".", "..") for seg in segments):
+        raise KeyError_("Invalid key")
+    # On disk a segment is a file name, percent-encoded (up to 12 bytes per character); most
+    # filesystems stop at 255 bytes, and the extension still has to fit after the last one.
+    if any(len(quote(seg, safe=_SAFE_SEGMENT)) > MAX_SEGMENT for seg in segments):
+        raise KeyError_(f"Invalid key: a key part may be at most {MAX_SEGMENT} bytes encoded")
+
+
 def validate_key(key: object) -> str:
     """A storage key relative to the user's space: `a/b/c`, no traversal, not absolute."""
     if not isinstance(key, str) or not key or len(key) > MAX_KEY:
         raise KeyError_("Invalid key")
     _check_chars(key)
-    if any(seg in ("", ".", "..") for seg in key.split("/")):
-        raise KeyError_("Invalid key")
+    _check_segments(key.split("/"))
     return key
 
 
@@ -55,8 +64,7 @@ def validate_prefix(prefix: object) -> str:
     segments = prefix.split("/")
     if segments[-1] == "":
         segments.pop()
-    if any(seg in ("", ".", "..") for seg in segments):
-        raise KeyError_("Invalid key")
+    _check_segments(segments)
     return prefix
 
 
