@@ -17,6 +17,7 @@ from .poolstore import Pool
 from .storage import Storage
 
 MAX_BODY = 6 * 1024 * 1024  # Lambda's synchronous payload limit
+MAX_REPLY = 6 * 1024 * 1024  # ... both ways: a reply that works here works on AWS too
 MAX_LIMIT = 1000
 JULY2024 = "july2024"
 HIDDEN_ATTRIBUTES = {"custom:gh_token", "custom:gh_refresh_token"}  # L leaked these (section 9)
