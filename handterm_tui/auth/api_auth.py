@@ -22,6 +22,7 @@ from handterm_tui.api.errors import (
     Unreachable,
 )
 from handterm_tui.auth.base import SignUpResult
+from handterm_tui.auth.cognito import LOCKED_OUT, limit_words
 from handterm_tui.auth.errors import (
     SESSION_END_PATTERNS,
     AuthError,
@@ -50,15 +51,22 @@ def _words(exc: ApiError) -> str:
     return f"{exc.message} {exc.detail or ''}".lower()
 
 
-def _common(exc: ApiError) -> AuthError | None:
+def _common(exc: ApiError, operation: str = "") -> AuthError | None:
     if isinstance(exc, Unreachable):
         return ServiceUnreachable(
             "The HandTerm API cannot be reached — working offline, will retry."
         )
     if isinstance(exc, BadResponse):
         return AuthServiceError(exc.message)
-    if "attempts exceeded" in _words(exc) or exc.code in ("LimitExceeded", "TooManyRequests"):
-        return LimitExceeded()
+    words = _words(exc)
+    if "password attempts exceeded" in words:
+        return LimitExceeded(LOCKED_OUT)
+    if (
+        "attempt limit exceeded" in words
+        or "attempts exceeded" in words
+        or exc.code in ("LimitExceeded", "TooManyRequests")
+    ):
+        return LimitExceeded(limit_words(operation))
     return None
 
 
@@ -142,7 +150,7 @@ class ApiAuth:
         try:
             return self.api.confirm_sign_up(username, code)
         except ApiError as exc:
-            found = _common(exc)
+            found = _common(exc, "confirm_sign_up")
             if found:
                 raise found from None
             words = _words(exc)

@@ -48,6 +48,7 @@ class Commands:
             "set-password": self.set_password,
             "delete-user": self.delete_user,
             "list-users": self.list_users,
+            "unlock": self.unlock,
             **extra,
         }
 
@@ -74,6 +75,7 @@ class Commands:
             user = self._user(req.get("name"))
             cognito.validate_password(self.pool.pool, password)
             user.password = password
+            cognito.password_ok(self.pool.pool_id, user.username)
         return {"user": user.username}
 
     def delete_user(self, req: dict[str, Any]) -> Any:
@@ -88,6 +90,12 @@ class Commands:
             for token, entry in list(pool.refresh_tokens.items()):
                 if entry and entry[1] == user.username:
                     pool.refresh_tokens[token] = None
+        return {"user": user.username}
+
+    def unlock(self, req: dict[str, Any]) -> Any:
+        with cognito.LOCK:
+            user = self._user(req.get("name"))
+            cognito.unlock(self.pool.pool_id, user.username)
         return {"user": user.username}
 
     def list_users(self, _req: dict[str, Any]) -> Any:

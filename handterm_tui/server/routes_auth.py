@@ -96,8 +96,11 @@ class AuthRoutes(RouteBase):
                     # the e-mail was verified by another account meanwhile: the caller's
                     # problem to solve (sign in to that account), not a server error
                     "AliasExistsException": (409, "An account with this email already exists"),
+                    "LimitExceededException": (429, cognito.LIMIT_MESSAGE),
                 }.get(err[0], (500, "Error confirming user"))
                 body = {"message": message}
+                if status == 429:
+                    body["code"] = "LimitExceeded"
                 if status == 500:
                     body["error"] = err[1]
                 return reply(status, body)
@@ -162,9 +165,11 @@ class AuthRoutes(RouteBase):
                 },
             )
         if code == "NotAuthorizedException":
-            return reply(
-                401, {"code": "NotAuthorized", "message": "Incorrect username or password."}
+            # Cognito's lockout keeps its words, so a client can tell "wait" from "wrong".
+            text = (
+                message if message == cognito.LOCKED_MESSAGE else "Incorrect username or password."
             )
+            return reply(401, {"code": "NotAuthorized", "message": text})
         if code == "UserNotFoundException":
             return reply(404, {"code": "UserNotFound", "message": "User does not exist."})
         return reply(
