@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 REGION = "us-east-1"
+DEMO_ENV = "HANDTERM_DEMO_USER"  # NAME:PASSWORD, kept out of `ps` (unlike --demo-user)
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -38,7 +39,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--cognito-port", type=int, default=0, help="Cognito port (default: free)")
     p.add_argument("--data-dir", type=Path, help="where objects and the pool snapshot live")
     p.add_argument("--write-profile", metavar="NAME", help="add this profile to handterm's config")
-    p.add_argument("--demo-user", metavar="NAME:PASSWORD", help="create a confirmed user")
+    p.add_argument(
+        "--demo-user",
+        metavar="NAME:PASSWORD",
+        help=f"create a confirmed user (visible in `ps`: prefer ${DEMO_ENV})",
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--token-minutes", type=int, help="access/ID token validity (default 60)")
     g.add_argument("--token-seconds", type=int, help=argparse.SUPPRESS)  # for tests
@@ -165,10 +170,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("serve-local: profile names may use letters, digits, - and _", file=sys.stderr)
         return 2
     demo: tuple[str, str] | None = None
-    if args.demo_user:
-        name, sep, password = args.demo_user.partition(":")
+    spec, where = args.demo_user, "--demo-user"
+    if spec:
+        print(
+            "handterm-server: WARNING: --demo-user puts the password on the command line, "
+            f"where `ps` shows it to every user of this machine; use {DEMO_ENV}=NAME:PASSWORD",
+            file=sys.stderr,
+        )
+    elif os.environ.get(DEMO_ENV):
+        spec, where = os.environ[DEMO_ENV], DEMO_ENV
+    if spec:
+        name, sep, password = spec.partition(":")
         if not sep or not name or not password:
-            print("serve-local: --demo-user wants NAME:PASSWORD", file=sys.stderr)
+            print(f"serve-local: {where} wants NAME:PASSWORD", file=sys.stderr)
             return 2
         demo = (name, password)
     if not _is_loopback(args.host):

@@ -58,6 +58,7 @@ class BackendProcess:
         self.s3_endpoint = ""
         self._port = int(self.options.pop("port", 0))
         self._cognito_port = int(self.options.pop("cognito_port", 0))
+        self.env: dict[str, str] = dict(self.options.pop("env", None) or {})
         self._proc: subprocess.Popen[str] | None = None
         self._http: httpx.Client | None = None
 
@@ -81,6 +82,8 @@ class BackendProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env.pop("HANDTERM_SERVER_FAULTS", None)
+        env.pop("HANDTERM_DEMO_USER", None)
+        env.update(self.env)
         with open(self.log_path, "a", encoding="utf-8") as log:
             proc = subprocess.Popen(
                 self.argv(),
@@ -311,5 +314,6 @@ class BackendProcess:
 def start_backend(data_dir: Path, **options: Any) -> BackendProcess:
     """Start a backend with its own data dir; options are serve-local flags with `_` for `-`
     (token_minutes, token_seconds, refresh_days, refresh_seconds, compat, auto_confirm,
-    demo_user, s3_bucket, s3_endpoint, port, cognito_port, faults=True by default)."""
+    demo_user, s3_bucket, s3_endpoint, port, cognito_port, faults=True by default), plus
+    env={...} for extra environment variables (e.g. HANDTERM_DEMO_USER)."""
     return BackendProcess(Path(data_dir), **options).start()

@@ -26,6 +26,7 @@ def test_short_lifetimes_expire_like_cognito(tmp_path: Path) -> None:
     ) as server:
         api = server.http
         tokens = server.sign_in("demo", "Demo-pass1!")  # --demo-user is ready to use
+        assert "`ps` shows it" in server.log_tail()  # ... and warns where the password shows
         assert tokens["ExpiresIn"] == 2
         pending, _, _ = server.new_user(confirmed=False)
         code = server.last_code(pending, "signup")
@@ -199,6 +200,17 @@ def test_s3_storage_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
             "wrt/103.json",
             "wrt/102.json",
         ]
+
+
+def test_demo_user_from_the_environment(tmp_path: Path) -> None:
+    env = {"HANDTERM_DEMO_USER": "envdemo:Env-pass1!x"}
+    with start_backend(tmp_path, env=env, faults=False) as server:
+        assert server.sign_in("envdemo", "Env-pass1!x")["AccessToken"]
+        assert server._proc is not None
+        cmdline = Path(f"/proc/{server._proc.pid}/cmdline")
+        if cmdline.exists():
+            assert b"Env-pass1!x" not in cmdline.read_bytes()
+        assert "WARNING" not in server.log_tail()
 
 
 def test_cli_arguments() -> None:
