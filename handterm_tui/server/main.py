@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     h.add_argument("--refresh-days", type=int, help="refresh token validity (default 30)")
     h.add_argument("--refresh-seconds", type=int, help=argparse.SUPPRESS)  # for tests
     p.add_argument("--code-seconds", type=int, help=argparse.SUPPRESS)  # for tests
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="an origin browsers may call the API from (repeatable; default "
+        "http://localhost:5173 and https://handterm.com; '*' for any)",
+    )
     p.add_argument("--compat", choices=["july2024"], help="reproduce the July 2024 API shapes")
     p.add_argument("--auto-confirm", action="store_true", help="confirm sign-ups without a code")
     p.add_argument("--faults", action="store_true", help="enable the test-only /__faults__ switch")
@@ -238,11 +245,19 @@ def _run(
         s3_local.start()
     storage = _storage(args, data_dir, _url("127.0.0.1", s3_local.port) if s3_local else None)
 
-    from .app import Api
+    from .app import DEFAULT_CORS_ORIGINS, Api
     from .authorizer import Authorizer
     from .faults import Faults
 
-    api = Api(pool, storage, Authorizer(pool, REGION), args.compat, Faults() if faults_on else None)
+    origins = [o.rstrip("/") for o in args.cors_origin or DEFAULT_CORS_ORIGINS]
+    api = Api(
+        pool,
+        storage,
+        Authorizer(pool, REGION),
+        args.compat,
+        Faults() if faults_on else None,
+        cors_origins=origins,
+    )
     ready = {
         "api_url": _url(args.host, int(api_sock.getsockname()[1])),
         "cognito_endpoint": cognito_url,

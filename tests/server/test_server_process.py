@@ -218,6 +218,8 @@ def test_cli_arguments() -> None:
     assert server_main._is_loopback("localhost") and not server_main._is_loopback("0.0.0.0")
     assert server_main.main(["--demo-user", "nopassword"]) == 2
     assert server_main.main(["--write-profile", "bad name"]) == 2
+    both = server_main._parser().parse_args(["--cors-origin", "http://a", "--cors-origin", "*"])
+    assert both.cors_origin == ["http://a", "*"]
     with pytest.raises(SystemExit):
         server_main.main(["--compat", "1999"])
 
