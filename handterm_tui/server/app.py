@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import openapi
-from .authorizer import Authorizer, Denied, bearer
+from .authorizer import Authorizer, Denied, bearer, bearer_july2024
 from .base import JULY2024, MAX_BODY, ApiError, Ctx, Route, reply
 from .faults import Faults
 from .poolstore import Pool
@@ -157,8 +157,9 @@ class Api(AuthRoutes, DataRoutes):
             header = request.headers.get("authorization")
             if not header or not header.strip():
                 return reply(401, {"message": "Unauthorized"})
+            read = bearer_july2024 if self.compat == JULY2024 else bearer
             try:
-                identity = self.authorizer.verify(bearer(header))
+                identity = self.authorizer.verify(read(header))
             except Denied:
                 return reply(403, {"message": "Forbidden"})
         body = await _read_body(request)

@@ -519,6 +519,8 @@ def _patch_sign_up(orig: Any) -> Any:
                 "InvalidParameterException",
                 "Username cannot be of email format, since user pool is configured for email alias.",
             )
+        if by_email and not _EMAIL_RE.match(username):
+            raise _error("InvalidParameterException", "Username should be an email.")
         email = attrs.get("email") or (username if by_email else None)
         if not email:
             raise _error(

@@ -239,15 +239,31 @@ class AuthRoutes(RouteBase):
 
     async def change_password(self, ctx: Ctx) -> Response:
         data = ctx.json()
-        old = first_str(data, "previousPassword", "oldPassword")
-        new = first_str(data, "proposedPassword", "newPassword")
+        assert ctx.identity is not None
+        token = ctx.identity.token
+        if self.compat == JULY2024:
+            # The original read only these keys, and the token from the body: the web's
+            # oldPassword/newPassword got the SDK's parameter error (section 3.6).
+            old, new = first_str(data, "previousPassword"), first_str(data, "proposedPassword")
+            body_token = first_str(data, "accessToken")
+            for key, value in (
+                ("AccessToken", body_token),
+                ("PreviousPassword", old),
+                ("ProposedPassword", new),
+            ):
+                if not value:
+                    return reply(400, f"Missing required key '{key}' in params")
+            assert body_token is not None
+            token = body_token
+        else:
+            old = first_str(data, "previousPassword", "oldPassword")
+            new = first_str(data, "proposedPassword", "newPassword")
         if not old or not new:
             return reply(400, "Missing required parameters previousPassword and proposedPassword")
-        assert ctx.identity is not None
-        # The header's (authorizer-checked) token, not one from the body (section 9).
+        # By default the header's (authorizer-checked) token, not one from the body (section 9).
         with cognito.LOCK:
             try:
-                self.pool.backend.change_password(ctx.identity.token, old, new)
+                self.pool.backend.change_password(token, old, new)
             except Exception as exc:
                 err = cognito_error(exc)
                 if err is None:

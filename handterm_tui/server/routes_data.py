@@ -91,7 +91,13 @@ class DataRoutes(RouteBase):
         """Contents newest first, as many as fit in MAX_REPLY; NEXT_HEADER says where the rest
         starts. Built one item at a time, so memory stays near one reply however much is
         stored (the original could answer 17 GB in one go)."""
-        params = self._query_or_body(ctx)
+        if self.compat == JULY2024:
+            # J read only the query string, and crashed (500) without one: refused here.
+            if not ctx.request.url.query:
+                return reply(400, {"message": "Missing query string (key, limit)"})
+            params: dict[str, Any] = dict(ctx.request.query_params)
+        else:
+            params = self._query_or_body(ctx)
         limit = parse_limit(params.get("limit"))
         try:
             prefix = validate_prefix(params.get("key"))
@@ -107,7 +113,8 @@ class DataRoutes(RouteBase):
         return page.response(more=len(keys) > limit)
 
     async def list_log(self, ctx: Ctx) -> Response:
-        params = self._query_or_body(ctx)
+        # J read only the JSON body (a GET without one crashed): refused here with a 400.
+        params = ctx.json() if self.compat == JULY2024 else self._query_or_body(ctx)
         limit = parse_limit(params.get("limit"))
         try:
             prefix = validate_prefix(params.get("logDomain"))
