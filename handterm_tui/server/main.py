@@ -20,11 +20,13 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
 
 REGION = "us-east-1"
+CODES_FILE = "codes.txt"
 DEMO_ENV = "HANDTERM_DEMO_USER"  # NAME:PASSWORD, kept out of `ps` (unlike --demo-user)
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -217,6 +219,7 @@ def _run(
     from . import poolstore
 
     poolstore.secure_dir(data_dir)
+    codes_file = _deliver_codes_to(data_dir / CODES_FILE)
     if args.code_seconds:
         from . import cognito
 
@@ -265,11 +268,13 @@ def _run(
         "user_pool_id": pool.pool_id,
         "client_id": pool.client_id,
     }
+    ready["codes_file"] = str(codes_file)
     if s3_local is not None:
         ready["s3_endpoint"] = _url("127.0.0.1", s3_local.port)
     if args.write_profile:
         where = _write_profile(args.write_profile, ready, settings.refresh_seconds)
         print(f"handterm-server: wrote profile {args.write_profile!r} to {where}", file=sys.stderr)
+    print(f"handterm-server: sign-up and reset codes are written to {codes_file}", file=sys.stderr)
     scope = "loopback only" if _is_loopback(args.host) else f"reachable on {args.host}"
     print(
         f"handterm-server: API {ready['api_url']}, Cognito {cognito_url} ({scope}); "
@@ -287,6 +292,28 @@ def _run(
         persister.close()
         api_sock.close()
     return 0
+
+
+def _deliver_codes_to(path: Path) -> Path:
+    """There is no mail: each delivered code is also appended to a 0600 file in the data dir,
+    a mailbox a person can find (the path is printed at start), besides the log on stderr."""
+    from . import cognito
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.chmod(path, 0o600)  # an older file may have been created with other bits
+    mailbox = os.fdopen(fd, "a", encoding="utf-8")
+    lock = threading.Lock()
+    log_to_stderr = cognito.STATE.code_sink
+
+    def deliver(kind: str, username: str, code: str) -> None:
+        log_to_stderr(kind, username, code)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with lock:
+            mailbox.write(f"{stamp} {kind} code for {username}: {code}\n")
+            mailbox.flush()
+
+    cognito.STATE.code_sink = deliver
+    return path
 
 
 def _admin_socket(data_dir: Path, pool: Any) -> Any:

@@ -55,7 +55,7 @@ class BackendProcess:
         self.log_path = self.data_dir / "server.log"
         self.api_url = self.cognito_endpoint = self.user_pool_id = self.client_id = ""
         self.region = "us-east-1"
-        self.s3_endpoint = ""
+        self.s3_endpoint = self.codes_file = ""
         self._port = int(self.options.pop("port", 0))
         self._cognito_port = int(self.options.pop("cognito_port", 0))
         self.env: dict[str, str] = dict(self.options.pop("env", None) or {})
@@ -114,6 +114,7 @@ class BackendProcess:
         self.region, self.user_pool_id = ready["region"], ready["user_pool_id"]
         self.client_id = ready["client_id"]
         self.s3_endpoint = ready.get("s3_endpoint", "")
+        self.codes_file = ready.get("codes_file", "")
         self._port = int(self.api_url.rsplit(":", 1)[1])
         self._cognito_port = int(self.cognito_endpoint.rsplit(":", 1)[1])
         return self

@@ -341,3 +341,19 @@ def test_pycognito_password_change_and_resend(backend, backend_user) -> None:
     before = len(backend.codes(pending, "signup"))
     backend.cognito(pending).resend_confirmation_code(pending)
     assert len(backend.codes(pending, "signup")) == before + 1
+
+
+def test_codes_are_kept_in_a_private_file(backend) -> None:
+    """No mail: a person finds sign-up and reset codes in <data-dir>/codes.txt (path printed)."""
+    from pathlib import Path
+
+    codes = Path(backend.codes_file)
+    assert codes.parent == backend.data_dir.resolve()
+    assert codes.stat().st_mode & 0o777 == 0o600
+    assert f"codes are written to {codes}" in backend.log_tail(10_000_000)
+    name, _, _ = backend.new_user(confirmed=False)
+    code = backend.last_code(name, "signup")
+    assert f"signup code for {name}: {code}" in codes.read_text()
+    backend.cognito(name).resend_confirmation_code(name)
+    again = backend.last_code(name, "signup")
+    assert codes.read_text().rstrip().endswith(f"signup code for {name}: {again}")
