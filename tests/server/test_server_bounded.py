@@ -107,20 +107,23 @@ def _rss_kib(pid: int, field: str) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
 def test_serving_the_largest_reply_keeps_memory_flat(tmp_path: Path) -> None:
-    """Entries as large as a request may carry, more than a reply may hold: the server reads
-    them one at a time, so its peak RSS grows by a few replies, not by what is stored."""
+    """Entries as large as a request may carry (~6 MiB), more than a reply may hold: the
+    server reads them one at a time, so its peak RSS grows by a few replies, not by what is
+    stored. The entries are written straight into the data dir (the server indexes a user's
+    logs on first use), so the peak before serving is the server's own, not an upload's."""
     with start_backend(tmp_path, faults=False) as server:
         username, password, _ = server.new_user()
         h = {"Authorization": f"Bearer {server.sign_in(username, password)['AccessToken']}"}
-        # ~5.9 MiB each: the largest content a 6 MiB saveLog body can carry
-        _save_big(server.http, h, count=3, size=6 * MiB - 200)
-    with start_backend(tmp_path, faults=False) as server:  # a fresh process: a clean peak
-        h = {"Authorization": f"Bearer {server.sign_in(username, password)['AccessToken']}"}
+        logs = tmp_path / "user_data" / username / "logs" / "big"
+        logs.mkdir(parents=True)
+        for i in range(4):
+            (logs / f"{1000 + i}.json").write_bytes(b"%04d" % i + b"x" * (6 * MiB - 200))
         pid = _server_pid(server)
         before = _rss_kib(pid, "VmRSS")
         for _ in range(3):
             reply = server.http.get("/getLog", headers=h, params={"key": "big", "limit": 1000})
             assert reply.status_code == 200 and len(reply.content) <= 6 * MiB
+            assert reply.json()[0].startswith("0003") and reply.headers[NEXT]
         growth_mb = (_rss_kib(pid, "VmHWM") - before) / 1024
         print(f"\nRSS growth serving the largest getLog reply: {growth_mb:.1f} MiB")
         assert growth_mb < 100

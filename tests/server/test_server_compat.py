@@ -49,7 +49,10 @@ def test_the_webs_password_change_keys_are_refused(july, july_user) -> None:
     h = {"Authorization": f"Bearer {july_user['AccessToken']}"}
     web = {"oldPassword": july_user["password"], "newPassword": "Newer-pass1!"}
     reply = july.http.post("/changePassword", headers=h, json=web)
-    assert (reply.status_code, reply.json()) == (400, "Missing required key 'AccessToken' in params")
+    assert (reply.status_code, reply.json()) == (
+        400,
+        "Missing required key 'AccessToken' in params",
+    )
     with_token = {**web, "accessToken": july_user["AccessToken"]}
     reply = july.http.post("/changePassword", headers=h, json=with_token)
     assert (reply.status_code, reply.json()) == (

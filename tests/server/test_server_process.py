@@ -202,15 +202,26 @@ def test_s3_storage_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ]
 
 
-def test_demo_user_from_the_environment(tmp_path: Path) -> None:
+def test_demo_user_from_the_environment_and_cors_origins(tmp_path: Path) -> None:
+    import httpx
+
     env = {"HANDTERM_DEMO_USER": "envdemo:Env-pass1!x"}
-    with start_backend(tmp_path, env=env, faults=False) as server:
+    mine = "http://127.0.0.1:4000"
+    with start_backend(tmp_path, env=env, faults=False, cors_origin=mine) as server:
         assert server.sign_in("envdemo", "Env-pass1!x")["AccessToken"]
         assert server._proc is not None
         cmdline = Path(f"/proc/{server._proc.pid}/cmdline")
         if cmdline.exists():
             assert b"Env-pass1!x" not in cmdline.read_bytes()
         assert "WARNING" not in server.log_tail()
+        # --cors-origin replaces the default origins
+        for origin, allowed in ((mine, True), ("http://localhost:5173", False)):
+            reply = httpx.options(
+                server.api_url + "/signIn",
+                headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+            )
+            assert reply.status_code == 204
+            assert (reply.headers.get("access-control-allow-origin") == origin) is allowed
 
 
 def test_cli_arguments() -> None:
