@@ -46,7 +46,7 @@ screenshots: $(DEV_STAMP)
 	$(BIN)/python scripts/screenshots.py
 
 serve: $(DEV_STAMP)
-	$(BIN)/handterm serve-local --write-profile local --demo-user demo:Demo-pass1!
+	HANDTERM_DEMO_USER='demo:Demo-pass1!' $(BIN)/handterm serve-local --write-profile local
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

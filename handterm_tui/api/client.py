@@ -95,6 +95,12 @@ class _Raw(str):
     """A body that was not JSON (raw text, e.g. the Aug-2024 getFile)."""
 
 
+# serve-local's continuation header (docs/server.md): a reply stopped early, `before=<value>`
+# asks for the rest. Other servers never send it, and then one reply is all there is.
+NEXT_HEADER = "X-HandTerm-Next-Before"
+MAX_PAGES = 1000
+
+
 def parse_body(response: httpx.Response) -> Any:
     """The JSON body whatever the Content-Type says; raw text as :class:`_Raw`; None if empty."""
     text = response.text
@@ -378,35 +384,72 @@ class HandTermApi:
         message, _, _ = _message_parts(reply)
         return message or "Log saved."
 
-    def get_log(self, key: str, limit: int = 10) -> list[str]:
-        """Log contents under the prefix ``key``, newest first."""
-        body = self._protected("GET", "/getLog", params={"key": key, "limit": str(int(limit))})
+    def get_log_page(
+        self, key: str, limit: int = 10, before: str | None = None
+    ) -> tuple[list[str], str | None]:
+        """One reply of /getLog: contents newest first, and the cursor for the rest (the
+        server's NEXT_HEADER) when the reply stopped early, e.g. at its 6 MiB bound."""
+        params = {"key": key, "limit": str(int(limit))}
+        if before:
+            params["before"] = before
+        response = self._protected_response("GET", "/getLog", params=params)
+        body = parse_body(response)
         if isinstance(body, dict) and isinstance(body.get("body"), list):
             body = body["body"]
         if body is None:
-            return []
+            return [], None
         if not isinstance(body, list):
             raise BadResponse("The reply of /getLog is not a list.", route="/getLog")
-        return [item if isinstance(item, str) else json.dumps(item) for item in body]
+        items = [item if isinstance(item, str) else json.dumps(item) for item in body]
+        return items, response.headers.get(NEXT_HEADER) or None
 
-    def list_log(self, log_domain: str, limit: int = 10) -> list[str]:
-        """Full keys under ``logDomain``, newest first. Empty is 200 [] or (from Aug 2024) 404."""
+    def get_log(self, key: str, limit: int = 10) -> list[str]:
+        """Log contents under the prefix ``key``, newest first, up to ``limit``, following
+        the server's cursor when one reply could not hold them all."""
+        items, cursor = self.get_log_page(key, limit)
+        return self._follow(items, cursor, limit, lambda n, c: self.get_log_page(key, n, c))
+
+    @staticmethod
+    def _follow(
+        items: list[str],
+        cursor: str | None,
+        limit: int,
+        page: Callable[[int, str], tuple[list[str], str | None]],
+    ) -> list[str]:
+        seen: set[str] = set()
+        while cursor and len(items) < limit and cursor not in seen and len(seen) < MAX_PAGES:
+            seen.add(cursor)  # a server repeating a cursor must not loop us forever
+            more, cursor = page(limit - len(items), cursor)
+            items.extend(more)
+        return items
+
+    def list_log_page(
+        self, log_domain: str, limit: int = 10, before: str | None = None
+    ) -> tuple[list[str], str | None]:
+        """One reply of /listLog: full keys, newest first, and the cursor for the rest."""
+        body: dict[str, Any] = {"logDomain": log_domain, "limit": int(limit)}
+        if before:
+            body["before"] = before
         try:
-            body = self._protected(
-                "POST", "/listLog", body={"logDomain": log_domain, "limit": int(limit)}
-            )
+            response = self._protected_response("POST", "/listLog", body=body)
         except NotFound as exc:
             if exc.message.strip().lower() == "not found":  # the gateway: no such route
                 raise NotFound(
                     "This API has no /listLog route.", status=404, route="/listLog"
                 ) from None
-            return []
-        items = body.get("body") if isinstance(body, dict) else body
+            return [], None
+        reply = parse_body(response)
+        items = reply.get("body") if isinstance(reply, dict) else reply
         if items is None:
-            return []
+            return [], None
         if not isinstance(items, list):
             raise BadResponse("The reply of /listLog has no key list.", route="/listLog")
-        return [str(item) for item in items]
+        return [str(item) for item in items], response.headers.get(NEXT_HEADER) or None
+
+    def list_log(self, log_domain: str, limit: int = 10) -> list[str]:
+        """Full keys under ``logDomain``, newest first. Empty is 200 [] or (from Aug 2024) 404."""
+        items, cursor = self.list_log_page(log_domain, limit)
+        return self._follow(items, cursor, limit, lambda n, c: self.list_log_page(log_domain, n, c))
 
     def get_file(self, key: str, extension: str) -> str:
         """File text; the Aug-2024 API sends it raw, later ones as ``{"content": ...}``."""

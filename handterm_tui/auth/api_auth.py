@@ -23,6 +23,7 @@ from handterm_tui.api.errors import (
 )
 from handterm_tui.auth import cognito_direct
 from handterm_tui.auth.base import SignUpResult
+from handterm_tui.auth.cognito import LOCKED_OUT, limit_words
 from handterm_tui.auth.errors import (
     SESSION_END_PATTERNS,
     AuthError,
@@ -57,15 +58,22 @@ def _clause(message: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _common(exc: ApiError) -> AuthError | None:
+def _common(exc: ApiError, operation: str = "") -> AuthError | None:
     if isinstance(exc, Unreachable):
         return ServiceUnreachable(
             "The HandTerm API cannot be reached — working offline, will retry."
         )
     if isinstance(exc, BadResponse):
         return AuthServiceError(exc.message)
-    if "attempts exceeded" in _words(exc) or exc.code in ("LimitExceeded", "TooManyRequests"):
-        return LimitExceeded()
+    words = _words(exc)
+    if "password attempts exceeded" in words:
+        return LimitExceeded(LOCKED_OUT)
+    if (
+        "attempt limit exceeded" in words
+        or "attempts exceeded" in words
+        or exc.code in ("LimitExceeded", "TooManyRequests")
+    ):
+        return LimitExceeded(limit_words(operation))
     return None
 
 
@@ -154,7 +162,7 @@ class ApiAuth:
         try:
             return self.api.confirm_sign_up(username, code)
         except ApiError as exc:
-            found = _common(exc)
+            found = _common(exc, "confirm_sign_up")
             if found:
                 raise found from None
             words = _words(exc)

@@ -85,6 +85,27 @@ class _OneClient:
         return self._client
 
 
+# Words for Cognito's attempt limits (serve-local has the same ones): what to do, not a code.
+LOCKED_OUT = (
+    "Too many wrong passwords: sign-in is locked for a while (the wait doubles with each "
+    "further failure, up to about 15 minutes). Try again later, or reset the password "
+    "with `forgot`."
+)
+TOO_MANY_CODES = (
+    "Too many wrong codes: this code no longer works. Ask for a new one, and try again later."
+)
+TOO_MANY_SENDS = "Too many codes were asked for: wait a while (up to an hour), then ask again."
+
+
+def limit_words(operation: str) -> str:
+    """The LimitExceeded words for an operation (the same words for the HTTP API's replies)."""
+    if operation in ("confirm_sign_up", "confirm_forgot_password"):
+        return TOO_MANY_CODES
+    if operation in ("resend_code", "forgot_password", "sign_up"):
+        return TOO_MANY_SENDS
+    return LimitExceeded.default_message
+
+
 def map_cognito_error(exc: BaseException, operation: str) -> AuthError:
     """A typed AuthError for a botocore/pycognito/httpx failure of ``operation``."""
     if isinstance(exc, AuthError):
@@ -118,7 +139,7 @@ def map_cognito_error(exc: BaseException, operation: str) -> AuthError:
         if operation == "confirm_sign_up":
             return AuthServiceError(message or "This account cannot be confirmed.", code=code)
         if "attempts exceeded" in lowered:
-            return LimitExceeded(message, code=code)
+            return LimitExceeded(LOCKED_OUT, code=code)
         if "disabled" in lowered:
             return WrongCredentials("This account is disabled.", code=code)
         if operation == "change_password":
@@ -158,7 +179,7 @@ def map_cognito_error(exc: BaseException, operation: str) -> AuthError:
         "TooManyRequestsException",
         "TooManyFailedAttemptsException",
     ):
-        return LimitExceeded(code=code)
+        return LimitExceeded(limit_words(operation), code=code)
     if status >= 500 or code in ("InternalErrorException", "ServiceUnavailable"):
         return ServiceUnreachable(
             "The Cognito user pool had an internal error — will retry.", code=code

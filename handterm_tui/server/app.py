@@ -14,18 +14,48 @@ from __future__ import annotations
 import asyncio
 import sys
 import traceback
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from .authorizer import Authorizer, Denied, bearer
+from . import openapi
+from .authorizer import Authorizer, Denied, bearer, bearer_july2024
 from .base import JULY2024, MAX_BODY, ApiError, Ctx, Route, reply
 from .faults import Faults
 from .poolstore import Pool
 from .routes_auth import AuthRoutes
 from .routes_data import DataRoutes
 from .storage import Storage
+
+# As the original stack's HTTP API configured CORS (handterm-api.md, section 1): these
+# origins, GET/POST/OPTIONS, Content-Type and Authorization, credentials allowed. Exposing the
+# paging header is ours: without it a browser could not see where the rest of a reply starts.
+DEFAULT_CORS_ORIGINS = ("http://localhost:5173", "https://handterm.com")
+_PREFLIGHT = [
+    (b"access-control-allow-methods", b"GET,OPTIONS,POST"),
+    (b"access-control-allow-headers", b"authorization,content-type"),
+]
+_EXPOSE = [(b"access-control-expose-headers", openapi.NEXT_HEADER.lower().encode())]
+
+
+def _cors(origin: bytes, extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    return [
+        (b"access-control-allow-origin", origin),
+        (b"access-control-allow-credentials", b"true"),
+        (b"vary", b"Origin"),
+        *extra,
+    ]
+
+
+def _with_headers(send: Any, headers: list[tuple[bytes, bytes]]) -> Any:
+    async def wrapped(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", []), *headers]}
+        await send(message)
+
+    return wrapped
 
 
 class Api(AuthRoutes, DataRoutes):
@@ -36,8 +66,10 @@ class Api(AuthRoutes, DataRoutes):
         authorizer: Authorizer,
         compat: str | None = None,
         faults: Faults | None = None,
+        cors_origins: Sequence[str] = DEFAULT_CORS_ORIGINS,
     ) -> None:
         self.pool, self.storage, self.authorizer = pool, storage, authorizer
+        self.cors_origins = frozenset(o.encode("latin-1") for o in cors_origins)
         self.compat, self.faults = compat, faults
         j = compat == JULY2024
         both, get, post = frozenset({"GET", "POST"}), frozenset({"GET"}), frozenset({"POST"})
@@ -60,7 +92,12 @@ class Api(AuthRoutes, DataRoutes):
                 "/getFile": Route(get, self.get_file, True),
                 "/putFile": Route(post, self.put_file, True),
             }
+        routes["/openapi.json"] = Route(get, self.openapi, False)
         self.routes = routes
+        self._spec = openapi.spec({p: r.methods for p, r in routes.items()})
+
+    async def openapi(self, _ctx: Ctx) -> Response:
+        return reply(200, self._spec)
 
     # -- gateway ---------------------------------------------------------------------------
 
@@ -68,6 +105,27 @@ class Api(AuthRoutes, DataRoutes):
         if scope["type"] != "http":
             return
         path, method = scope["path"], scope["method"]
+        raw_send = send  # fault injection drops the connection through uvicorn's own send
+        origin = preflight = None
+        for name, value in scope["headers"]:
+            if name == b"origin":
+                origin = value
+            elif name == b"access-control-request-method":
+                preflight = value
+        if origin is not None or preflight is not None:
+            allowed = origin is not None and (
+                origin in self.cors_origins or b"*" in self.cors_origins
+            )
+            if method == "OPTIONS" and preflight is not None:
+                # The gateway answers every preflight itself, route or not: 204, and the
+                # CORS headers only for an allowed origin.
+                extra = _PREFLIGHT if allowed else []
+                headers = _cors(origin, extra) if allowed and origin else []
+                await send({"type": "http.response.start", "status": 204, "headers": headers})
+                await send({"type": "http.response.body", "body": b""})
+                return
+            if allowed and origin:
+                send = _with_headers(send, _cors(origin, _EXPOSE))
         if self.faults is not None and path == "/__faults__":
             response = await self._fault_control(Request(scope, receive), method)
             await response(scope, receive, send)
@@ -78,7 +136,7 @@ class Api(AuthRoutes, DataRoutes):
             return
         fault = self.faults.take(path) if self.faults is not None else None
         if fault is not None and fault.mode != "drop_after_store":
-            await self._inject(fault.mode, fault.delay, scope, receive, send)
+            await self._inject(fault.mode, fault.delay, scope, receive, raw_send)
             return
         request = Request(scope, receive)
         try:
@@ -89,7 +147,7 @@ class Api(AuthRoutes, DataRoutes):
             traceback.print_exc(file=sys.stderr)
             response = reply(500, {"message": "Internal Server Error"})
         if fault is not None:  # drop_after_store: the handler ran, the client never hears
-            await _drop(send)
+            await _drop(raw_send)
             return
         await response(scope, receive, send)
 
@@ -99,8 +157,9 @@ class Api(AuthRoutes, DataRoutes):
             header = request.headers.get("authorization")
             if not header or not header.strip():
                 return reply(401, {"message": "Unauthorized"})
+            read = bearer_july2024 if self.compat == JULY2024 else bearer
             try:
-                identity = self.authorizer.verify(bearer(header))
+                identity = self.authorizer.verify(read(header))
             except Denied:
                 return reply(403, {"message": "Forbidden"})
         body = await _read_body(request)

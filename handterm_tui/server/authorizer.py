@@ -50,6 +50,14 @@ def bearer(header: str | None) -> str | None:
     return value or None
 
 
+def bearer_july2024(header: str | None) -> str | None:
+    """The July 2024 authorizer: the part after the exact `Bearer ` (case-sensitive, one
+    space); `bearer x` or a bare token was denied (403)."""
+    if not header or not header.startswith("Bearer "):
+        return None
+    return header[7:] or None
+
+
 class Authorizer:
     def __init__(self, pool: Pool, region: str) -> None:
         self._jwt: Any = None  # joserfc is imported on first use: it costs startup time

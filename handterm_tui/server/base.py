@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from .poolstore import Pool
 from .storage import Storage
 
 MAX_BODY = 6 * 1024 * 1024  # Lambda's synchronous payload limit
+MAX_REPLY = 6 * 1024 * 1024  # ... both ways: a reply that works here works on AWS too
 MAX_LIMIT = 1000
 JULY2024 = "july2024"
 HIDDEN_ATTRIBUTES = {"custom:gh_token", "custom:gh_refresh_token"}  # L leaked these (section 9)
@@ -49,12 +51,41 @@ class Ctx:
                 return {}
             raise ApiError(400, {"message": "Invalid request body"})
         try:
-            data = json.loads(self.body)
-        except (ValueError, UnicodeDecodeError):
+            # Strict UTF-8 (json.loads(bytes) would let CESU-8 surrogates through); NaN and
+            # Infinity are not JSON; deep nesting ends in RecursionError, not a crash.
+            data = json.loads(self.body.decode("utf-8"), parse_constant=_not_json)
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise ApiError(400, {"message": "Invalid JSON in request body"}) from None
         if not isinstance(data, dict):
             raise ApiError(400, {"message": "Invalid request body"})
+        if _MAYBE_SURROGATE.search(self.body) and _has_lone_surrogate(data):
+            # "\ud800" parses, but no store, password hash or reply can encode it.
+            raise ApiError(400, {"message": "Invalid JSON in request body: not valid Unicode"})
         return data
+
+
+_MAYBE_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _not_json(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _has_lone_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:  # iterative: the document may be as deep as the parser allowed
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 Handler = Callable[[Ctx], Awaitable[Response]]
@@ -90,8 +121,8 @@ def parse_limit(value: Any, default: int = 10) -> int:
     if isinstance(value, bool):
         raise ApiError(400, {"message": "limit must be an integer"})
     try:
-        number = int(value)
-    except (TypeError, ValueError):
+        number = int(value)  # 1e400 parses as inf: OverflowError; NaN: ValueError
+    except (TypeError, ValueError, OverflowError):
         raise ApiError(400, {"message": "limit must be an integer"}) from None
     if number < 0:
         raise ApiError(400, {"message": "limit must not be negative"})

@@ -52,6 +52,15 @@ RESET_CODE_HEADER = "x-moto-forgot-password-confirmation-code"
 SIGNUP_CODE_SECONDS = 24 * 3600  # Cognito: sign-up codes are valid for 24 hours
 RESET_CODE_SECONDS = 3600  # Cognito: password-reset codes are valid for 1 hour
 SRP_SECONDS = 180  # Cognito: an auth session lasts 3 minutes by default
+# Cognito's documented lockout: after 5 failed sign-ins the user is locked for 1 s, doubling
+# with each further failure up to about 15 minutes; attempts while locked are not even checked.
+FREE_PASSWORD_FAILURES = 5
+MAX_LOCK_SECONDS = 900
+FORGET_FAILURES_SECONDS = 900  # a quiet quarter of an hour starts the count again
+CODE_ATTEMPTS = 5  # wrong tries per delivered code; then LimitExceededException
+CODE_SENDS_PER_HOUR = 5  # codes delivered per user and kind; then LimitExceededException
+LOCKED_MESSAGE = "Password attempts exceeded"
+LIMIT_MESSAGE = "Attempt limit exceeded, please try after some time."
 
 _UNITS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
 _DEFAULT_UNITS = {"AccessToken": "hours", "IdToken": "hours", "RefreshToken": "days"}
@@ -93,6 +102,14 @@ def not_authorized(message: str) -> Exception:
 class Code:
     code: str
     expires: float
+    failures: int = 0  # wrong tries (not persisted: a restart is the operator's choice)
+
+
+@dataclass
+class Lockout:
+    failures: int = 0
+    until: float = 0.0
+    last: float = 0.0
 
 
 @dataclass
@@ -106,6 +123,8 @@ class HardeningState:
     auto_confirm: set[str]  # pool ids whose sign-ups confirm at once (J's pre-sign-up trigger)
     code_sink: Callable[[str, str, str], None]
     session_seen: dict[str, float] = field(default_factory=dict)  # moto auth session -> seen
+    lockouts: dict[tuple[str, str], Lockout] = field(default_factory=dict)  # (pool, user)
+    code_sends: dict[tuple[str, str, str], list[float]] = field(default_factory=dict)
 
 
 def _log_code(kind: str, username: str, code: str) -> None:
@@ -205,13 +224,62 @@ def validate_password(pool: Any, password: str) -> None:
         problems.append("Password must have symbol characters")
     if len(password or "") > 256:
         problems.append("Password too long")
+    if not _encodable(password or ""):  # a lone surrogate: accepted once, never typed again
+        problems.append("Password must be valid Unicode")
     if problems:
         raise _error(
             "InvalidPasswordException", "Password does not conform to policy: " + problems[0]
         )
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_locked(pool_id: str, username: str) -> None:
+    """NotAuthorizedException while the user is locked out (the password is not checked)."""
+    lock = STATE.lockouts.get((pool_id, username))
+    if lock is not None and lock.until > _now():
+        raise not_authorized(LOCKED_MESSAGE)
+
+
+def password_failed(pool_id: str, username: str) -> None:
+    now = _now()
+    lock = STATE.lockouts.setdefault((pool_id, username), Lockout())
+    if lock.last + FORGET_FAILURES_SECONDS < now:
+        lock.failures = 0
+    lock.failures += 1
+    lock.last = now
+    extra = lock.failures - FREE_PASSWORD_FAILURES
+    if extra >= 0:
+        lock.until = now + min(2.0**extra, MAX_LOCK_SECONDS)
+
+
+def password_ok(pool_id: str, username: str) -> None:
+    STATE.lockouts.pop((pool_id, username), None)
+
+
+def unlock(pool_id: str, username: str) -> None:
+    """Forget failed sign-ins and wrong codes (for `serve-local admin unlock`)."""
+    STATE.lockouts.pop((pool_id, username), None)
+    for key, code in STATE.codes.items():
+        if key[1:] == (pool_id, username):
+            code.failures = 0
+    for key in [k for k in STATE.code_sends if k[1:] == (pool_id, username)]:
+        STATE.code_sends.pop(key, None)
+
+
 def _new_code(kind: str, pool: Any, user: Any, seconds: int) -> str:
+    now = _now()
+    sends = STATE.code_sends.setdefault((kind, pool.id, user.username), [])
+    sends[:] = [t for t in sends if t + 3600 > now]
+    if len(sends) >= CODE_SENDS_PER_HOUR:  # else a new code per 5 tries walks the code space
+        raise _error("LimitExceededException", LIMIT_MESSAGE)
+    sends.append(now)
     code = f"{secrets.randbelow(1_000_000):06d}"
     STATE.codes[(kind, pool.id, user.username)] = Code(code, _now() + seconds)
     _LAST_CODE.value = code
@@ -226,7 +294,10 @@ def _take_code(kind: str, pool: Any, user: Any, code: str | None, keep: bool = F
     entry = STATE.codes.get((kind, pool.id, user.username))
     if entry is None:
         raise _error("ExpiredCodeException", "Invalid code provided, please request a code again.")
+    if entry.failures >= CODE_ATTEMPTS:  # even the right code: this one is burnt
+        raise _error("LimitExceededException", LIMIT_MESSAGE)
     if not code or not secrets.compare_digest(str(code), entry.code):
+        entry.failures += 1
         raise _error(
             "CodeMismatchException", "Invalid verification code provided, please try again."
         )
@@ -321,8 +392,13 @@ def _patch_initiate_auth(orig: Any) -> Any:
         if auth_flow in ("USER_SRP_AUTH", "USER_PASSWORD_AUTH"):
             user = _find_user(pool, client, params.get("USERNAME"))
             params["USERNAME"] = user.username  # tokens carry the real username, not the alias
+            check_locked(pool.id, user.username)
             if auth_flow == "USER_SRP_AUTH":
                 return _srp_start(self, pool, user, params)
+            if user.enabled and user.password != params.get("PASSWORD"):
+                password_failed(pool.id, user.username)
+                raise not_authorized("Incorrect username or password.")
+            password_ok(pool.id, user.username)
         return dict(orig(self, client_id, auth_flow, params))
 
     return initiate_auth
@@ -350,6 +426,13 @@ def _srp_start(backend: Any, pool: Any, user: Any, params: dict[str, str]) -> di
     }
 
 
+def _srp_pool_id(backend: Any, block: str, challenge: srp.SrpChallenge) -> str:
+    session = backend.sessions.get(block)
+    if session is not None:
+        return str(session[1].id)
+    return str(challenge.pool_short)
+
+
 def _patch_respond(orig: Any) -> Any:
     @functools.wraps(orig)
     def respond_to_auth_challenge(
@@ -370,6 +453,10 @@ def _patch_respond(orig: Any) -> Any:
                     responses.get("TIMESTAMP") or "",
                     responses.get("PASSWORD_CLAIM_SIGNATURE") or "",
                 )
+            if found is not None:
+                pool_id = _srp_pool_id(self, block, found[1])
+                check_locked(pool_id, found[1].username)
+                (password_ok if ok else password_failed)(pool_id, found[1].username)
             if not ok or found is None:
                 self.sessions.pop(block, None)
                 raise not_authorized("Incorrect username or password.")
@@ -423,7 +510,7 @@ def _patch_sign_up(orig: Any) -> Any:
         pool, _client = _pool_for_client(self, client_id)
         attrs = {a["Name"]: a["Value"] for a in attributes or []}
         by_email = "email" in (pool.extended_config.get("UsernameAttributes") or [])
-        if not username or not _USERNAME_RE.match(username):
+        if not username or not _USERNAME_RE.match(username) or not _encodable(username):
             raise _error("InvalidParameterException", "Invalid username format.")
         if "email" in (pool.extended_config.get("AliasAttributes") or []) and _EMAIL_RE.match(
             username
@@ -432,6 +519,8 @@ def _patch_sign_up(orig: Any) -> Any:
                 "InvalidParameterException",
                 "Username cannot be of email format, since user pool is configured for email alias.",
             )
+        if by_email and not _EMAIL_RE.match(username):
+            raise _error("InvalidParameterException", "Username should be an email.")
         email = attrs.get("email") or (username if by_email else None)
         if not email:
             raise _error(
@@ -523,6 +612,7 @@ def _patch_confirm_forgot_password(_orig: Any) -> Any:
         validate_password(pool, password)  # a weak password leaves the code usable
         _take_code("reset", pool, user, confirmation_code)
         user.password = password
+        password_ok(pool.id, user.username)  # a new password ends a lockout
         user.confirmation_code = None
         if user.status in ("RESET_REQUIRED", "FORCE_CHANGE_PASSWORD"):
             user.status = moto_models().UserStatus.CONFIRMED
@@ -546,7 +636,9 @@ def _patch_change_password(orig: Any) -> Any:
         pool: Any = _pool_for_token(self, access_token)
         _client_id, username = pool.access_tokens[access_token]
         user = pool._get_user(username)
+        check_locked(pool.id, username)
         if user is None or user.password != previous_password:
+            password_failed(pool.id, username)
             raise not_authorized("Incorrect username or password.")
         orig(self, access_token, previous_password, proposed_password)
 
@@ -595,6 +687,20 @@ def _response_resend(self: Any) -> Any:
     result = resend_confirmation_code(backend, client_id, self._get_param("Username"))
     self.response_headers[SIGNUP_CODE_HEADER] = _LAST_CODE.value
     return responses.ActionResult(result)
+
+
+def _response_revoke_token(self: Any) -> Any:
+    """RevokeToken (moto has none): the refresh token stops working, as after a sign-out."""
+    responses: Any = importlib.import_module("moto.core.responses")
+    client_id, token = self._get_param("ClientId"), self._get_param("Token")
+    backend = self._get_region_agnostic_backend()._find_backend_for_clientid(client_id)
+    pool, _client = _pool_for_client(backend, client_id)
+    entry = pool.refresh_tokens.get(token) if token else None
+    if entry is not None:
+        if entry[0] != client_id:
+            raise _error("UnauthorizedException", "Token does not belong to this client.")
+        pool.refresh_tokens[token] = None
+    return responses.ActionResult({})
 
 
 def _locked(orig: Any) -> Any:
@@ -648,6 +754,7 @@ def apply() -> None:
         rc.sign_up = _response_sign_up(rc.sign_up)
         rc.confirm_sign_up = _response_confirm_sign_up
         rc.resend_confirmation_code = _response_resend
+        rc.revoke_token = _response_revoke_token
         rc.call_action = _locked(rc.call_action)
         _APPLIED = True
 

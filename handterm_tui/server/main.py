@@ -1,7 +1,7 @@
 """`handterm serve-local`: the HandTerm API and an emulated Cognito in one process.
 
-moto's werkzeug server (Cognito, and S3 with `--s3-bucket B --s3-endpoint local`) runs in a
-thread; uvicorn serves the API on the main thread. When both listen, exactly one JSON line goes
+moto's werkzeug server (a client's Cognito actions only, see gate.py; S3 with `--s3-bucket B
+--s3-endpoint local` on a second, loopback-only port) runs in a thread; uvicorn serves the API on the main thread. When both listen, exactly one JSON line goes
 to stdout: {"api_url", "cognito_endpoint", "region", "user_pool_id", "client_id"}. Everything else
 (warnings, codes, errors) goes to stderr. SIGINT/SIGTERM stop both and flush the pool snapshot.
 """
@@ -20,11 +20,14 @@ import signal
 import socket
 import sys
 import threading
+import time
 from collections.abc import Generator, Sequence
 from pathlib import Path
 from typing import Any
 
 REGION = "us-east-1"
+CODES_FILE = "codes.txt"
+DEMO_ENV = "HANDTERM_DEMO_USER"  # NAME:PASSWORD, kept out of `ps` (unlike --demo-user)
 _PROFILE_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -38,7 +41,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--cognito-port", type=int, default=0, help="Cognito port (default: free)")
     p.add_argument("--data-dir", type=Path, help="where objects and the pool snapshot live")
     p.add_argument("--write-profile", metavar="NAME", help="add this profile to handterm's config")
-    p.add_argument("--demo-user", metavar="NAME:PASSWORD", help="create a confirmed user")
+    p.add_argument(
+        "--demo-user",
+        metavar="NAME:PASSWORD",
+        help=f"create a confirmed user (visible in `ps`: prefer ${DEMO_ENV})",
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--token-minutes", type=int, help="access/ID token validity (default 60)")
     g.add_argument("--token-seconds", type=int, help=argparse.SUPPRESS)  # for tests
@@ -46,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     h.add_argument("--refresh-days", type=int, help="refresh token validity (default 30)")
     h.add_argument("--refresh-seconds", type=int, help=argparse.SUPPRESS)  # for tests
     p.add_argument("--code-seconds", type=int, help=argparse.SUPPRESS)  # for tests
+    p.add_argument(
+        "--cors-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="an origin browsers may call the API from (repeatable; default "
+        "http://localhost:5173 and https://handterm.com; '*' for any)",
+    )
     p.add_argument("--compat", choices=["july2024"], help="reproduce the July 2024 API shapes")
     p.add_argument("--auto-confirm", action="store_true", help="confirm sign-ups without a code")
     p.add_argument("--faults", action="store_true", help="enable the test-only /__faults__ switch")
@@ -87,9 +101,10 @@ def _url(host: str, port: int) -> str:
 
 
 class _MotoThread:
-    """moto's WSGI app on werkzeug in a daemon thread, with its /moto-api/ (reset!) closed."""
+    """moto's WSGI app on werkzeug in a daemon thread, behind a gate: `cognito` answers only a
+    client app's Cognito actions (gate.py); `s3` answers only S3 (for `--s3-endpoint local`)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, serves: str = "cognito") -> None:
         from moto.moto_server.werkzeug_app import (  # type: ignore[attr-defined]
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -97,13 +112,10 @@ class _MotoThread:
         )
         from werkzeug.serving import make_server
 
-        dispatcher = DomainDispatcherApplication(create_backend_app)
+        from . import gate
 
-        def app(environ: dict[str, Any], start_response: Any) -> Any:
-            if environ.get("PATH_INFO", "").startswith("/moto-api"):
-                start_response("404 Not Found", [("Content-Type", "application/json")])
-                return [b'{"message":"Not Found"}']
-            return dispatcher(environ, start_response)
+        dispatcher = DomainDispatcherApplication(create_backend_app)
+        app = gate.client_only(dispatcher) if serves == "cognito" else gate.s3_only(dispatcher)
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self.server = make_server(
@@ -157,15 +169,29 @@ def _write_profile(name: str, ready: dict[str, str], refresh_seconds: int) -> Pa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(list(argv) if argv is not None else None)
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    if argv[:1] == ["admin"]:
+        from . import admin
+
+        return admin.main(argv[1:], _default_data_dir())
+    args = _parser().parse_args(argv)
     if args.write_profile and not _PROFILE_RE.match(args.write_profile):
         print("serve-local: profile names may use letters, digits, - and _", file=sys.stderr)
         return 2
     demo: tuple[str, str] | None = None
-    if args.demo_user:
-        name, sep, password = args.demo_user.partition(":")
+    spec, where = args.demo_user, "--demo-user"
+    if spec:
+        print(
+            "handterm-server: WARNING: --demo-user puts the password on the command line, "
+            f"where `ps` shows it to every user of this machine; use {DEMO_ENV}=NAME:PASSWORD",
+            file=sys.stderr,
+        )
+    elif os.environ.get(DEMO_ENV):
+        spec, where = os.environ[DEMO_ENV], DEMO_ENV
+    if spec:
+        name, sep, password = spec.partition(":")
         if not sep or not name or not password:
-            print("serve-local: --demo-user wants NAME:PASSWORD", file=sys.stderr)
+            print(f"serve-local: {where} wants NAME:PASSWORD", file=sys.stderr)
             return 2
         demo = (name, password)
     if not _is_loopback(args.host):
@@ -193,6 +219,7 @@ def _run(
     from . import poolstore
 
     poolstore.secure_dir(data_dir)
+    codes_file = _deliver_codes_to(data_dir / CODES_FILE)
     if args.code_seconds:
         from . import cognito
 
@@ -212,15 +239,28 @@ def _run(
         signin_name = poolstore.ensure_demo_user(pool, *demo)
         print(f"handterm-server: demo user {signin_name!r} is ready", file=sys.stderr)
     persister.start()
+    admin_socket = _admin_socket(data_dir, pool)
     moto.start()
     cognito_url = _url(args.host, moto.port)
-    storage = _storage(args, data_dir, cognito_url)
+    s3_local = None
+    if args.s3_bucket and args.s3_endpoint == "local":
+        s3_local = _MotoThread("127.0.0.1", 0, serves="s3")  # loopback only, whatever --host
+        s3_local.start()
+    storage = _storage(args, data_dir, _url("127.0.0.1", s3_local.port) if s3_local else None)
 
-    from .app import Api
+    from .app import DEFAULT_CORS_ORIGINS, Api
     from .authorizer import Authorizer
     from .faults import Faults
 
-    api = Api(pool, storage, Authorizer(pool, REGION), args.compat, Faults() if faults_on else None)
+    origins = [o.rstrip("/") for o in args.cors_origin or DEFAULT_CORS_ORIGINS]
+    api = Api(
+        pool,
+        storage,
+        Authorizer(pool, REGION),
+        args.compat,
+        Faults() if faults_on else None,
+        cors_origins=origins,
+    )
     ready = {
         "api_url": _url(args.host, int(api_sock.getsockname()[1])),
         "cognito_endpoint": cognito_url,
@@ -228,9 +268,13 @@ def _run(
         "user_pool_id": pool.pool_id,
         "client_id": pool.client_id,
     }
+    ready["codes_file"] = str(codes_file)
+    if s3_local is not None:
+        ready["s3_endpoint"] = _url("127.0.0.1", s3_local.port)
     if args.write_profile:
         where = _write_profile(args.write_profile, ready, settings.refresh_seconds)
         print(f"handterm-server: wrote profile {args.write_profile!r} to {where}", file=sys.stderr)
+    print(f"handterm-server: sign-up and reset codes are written to {codes_file}", file=sys.stderr)
     scope = "loopback only" if _is_loopback(args.host) else f"reachable on {args.host}"
     print(
         f"handterm-server: API {ready['api_url']}, Cognito {cognito_url} ({scope}); "
@@ -240,10 +284,51 @@ def _run(
     try:
         asyncio.run(_serve(api, api_sock, ready))
     finally:
+        if admin_socket is not None:
+            admin_socket.close()
         moto.stop()
+        if s3_local is not None:
+            s3_local.stop()
         persister.close()
         api_sock.close()
     return 0
+
+
+def _deliver_codes_to(path: Path) -> Path:
+    """There is no mail: each delivered code is also appended to a 0600 file in the data dir,
+    a mailbox a person can find (the path is printed at start), besides the log on stderr."""
+    from . import cognito
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    os.chmod(path, 0o600)  # an older file may have been created with other bits
+    mailbox = os.fdopen(fd, "a", encoding="utf-8")
+    lock = threading.Lock()
+    log_to_stderr = cognito.STATE.code_sink
+
+    def deliver(kind: str, username: str, code: str) -> None:
+        log_to_stderr(kind, username, code)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        with lock:
+            mailbox.write(f"{stamp} {kind} code for {username}: {code}\n")
+            mailbox.flush()
+
+    cognito.STATE.code_sink = deliver
+    return path
+
+
+def _admin_socket(data_dir: Path, pool: Any) -> Any:
+    """The `serve-local admin` socket, or None where Unix sockets are unavailable."""
+    from . import admin
+
+    if not hasattr(socket, "AF_UNIX"):
+        return None
+    try:
+        server = admin.AdminSocket(data_dir, admin.Commands(pool, {}))
+    except OSError as exc:  # e.g. a data dir path too long for a socket name
+        print(f"handterm-server: no admin socket ({exc})", file=sys.stderr)
+        return None
+    server.start()
+    return server
 
 
 def _listen(args: argparse.Namespace, ports_file: Path) -> tuple[socket.socket, _MotoThread]:
@@ -275,11 +360,11 @@ def _listen(args: argparse.Namespace, ports_file: Path) -> tuple[socket.socket, 
     return api_sock, moto
 
 
-def _storage(args: argparse.Namespace, data_dir: Path, cognito_url: str) -> Any:
+def _storage(args: argparse.Namespace, data_dir: Path, local_s3: str | None) -> Any:
     from .storage import DiskStorage, S3Storage
 
     if args.s3_bucket:
-        endpoint = cognito_url if args.s3_endpoint == "local" else args.s3_endpoint
+        endpoint = local_s3 if args.s3_endpoint == "local" else args.s3_endpoint
         return S3Storage(args.s3_bucket, endpoint, REGION)
     return DiskStorage(data_dir)
 

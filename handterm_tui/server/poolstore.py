@@ -262,12 +262,12 @@ class Persister:
         self.flush()
 
 
-def ensure_demo_user(p: Pool, name: str, password: str) -> str:
+def ensure_demo_user(p: Pool, name: str, password: str, email: str | None = None) -> str:
     """Create (or reset the password of) a confirmed user with a verified email."""
     models = cognito.moto_models()
     pool = p.pool
     by_email = "email" in (pool.extended_config.get("UsernameAttributes") or [])
-    email = name if "@" in name else f"{name}@example.com"
+    email = email or (name if "@" in name else f"{name}@example.com")
     with cognito.LOCK:
         cognito.validate_password(pool, password)
         user = pool._get_user(email if by_email else name)

@@ -93,8 +93,14 @@ class AuthRoutes(RouteBase):
                     "CodeMismatchException": (400, "Invalid confirmation code"),
                     "ExpiredCodeException": (400, "Confirmation code has expired"),
                     "UserNotFoundException": (404, "User not found"),
+                    # the e-mail was verified by another account meanwhile: the caller's
+                    # problem to solve (sign in to that account), not a server error
+                    "AliasExistsException": (409, "An account with this email already exists"),
+                    "LimitExceededException": (429, cognito.LIMIT_MESSAGE),
                 }.get(err[0], (500, "Error confirming user"))
                 body = {"message": message}
+                if status == 429:
+                    body["code"] = "LimitExceeded"
                 if status == 500:
                     body["error"] = err[1]
                 return reply(status, body)
@@ -159,9 +165,11 @@ class AuthRoutes(RouteBase):
                 },
             )
         if code == "NotAuthorizedException":
-            return reply(
-                401, {"code": "NotAuthorized", "message": "Incorrect username or password."}
+            # Cognito's lockout keeps its words, so a client can tell "wait" from "wrong".
+            text = (
+                message if message == cognito.LOCKED_MESSAGE else "Incorrect username or password."
             )
+            return reply(401, {"code": "NotAuthorized", "message": text})
         if code == "UserNotFoundException":
             return reply(404, {"code": "UserNotFound", "message": "User does not exist."})
         return reply(
@@ -231,15 +239,31 @@ class AuthRoutes(RouteBase):
 
     async def change_password(self, ctx: Ctx) -> Response:
         data = ctx.json()
-        old = first_str(data, "previousPassword", "oldPassword")
-        new = first_str(data, "proposedPassword", "newPassword")
+        assert ctx.identity is not None
+        token = ctx.identity.token
+        if self.compat == JULY2024:
+            # The original read only these keys, and the token from the body: the web's
+            # oldPassword/newPassword got the SDK's parameter error (section 3.6).
+            old, new = first_str(data, "previousPassword"), first_str(data, "proposedPassword")
+            body_token = first_str(data, "accessToken")
+            for key, value in (
+                ("AccessToken", body_token),
+                ("PreviousPassword", old),
+                ("ProposedPassword", new),
+            ):
+                if not value:
+                    return reply(400, f"Missing required key '{key}' in params")
+            assert body_token is not None
+            token = body_token
+        else:
+            old = first_str(data, "previousPassword", "oldPassword")
+            new = first_str(data, "proposedPassword", "newPassword")
         if not old or not new:
             return reply(400, "Missing required parameters previousPassword and proposedPassword")
-        assert ctx.identity is not None
-        # The header's (authorizer-checked) token, not one from the body (section 9).
+        # By default the header's (authorizer-checked) token, not one from the body (section 9).
         with cognito.LOCK:
             try:
-                self.pool.backend.change_password(ctx.identity.token, old, new)
+                self.pool.backend.change_password(token, old, new)
             except Exception as exc:
                 err = cognito_error(exc)
                 if err is None:

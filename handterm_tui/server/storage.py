@@ -23,6 +23,7 @@ _SAFE_SEGMENT = " !$&'()+,;=@[]^_`{}~-."
 _EXT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 _NUM_RE = re.compile(r"^\s*([+-]?\d+)")
 MAX_KEY = 1024
+MAX_SEGMENT = 200  # encoded bytes: + "." + a 32-character extension stays under 255
 _tmp_counter = itertools.count()
 
 
@@ -35,13 +36,21 @@ def _check_chars(text: str) -> None:
         raise KeyError_("Invalid key")
 
 
+def _check_segments(segments: list[str]) -> None:
+    if any(seg in ("", ".", "..") for seg in segments):
+        raise KeyError_("Invalid key")
+    # On disk a segment is a file name, percent-encoded (up to 12 bytes per character); most
+    # filesystems stop at 255 bytes, and the extension still has to fit after the last one.
+    if any(len(quote(seg, safe=_SAFE_SEGMENT)) > MAX_SEGMENT for seg in segments):
+        raise KeyError_(f"Invalid key: a key part may be at most {MAX_SEGMENT} bytes encoded")
+
+
 def validate_key(key: object) -> str:
     """A storage key relative to the user's space: `a/b/c`, no traversal, not absolute."""
     if not isinstance(key, str) or not key or len(key) > MAX_KEY:
         raise KeyError_("Invalid key")
     _check_chars(key)
-    if any(seg in ("", ".", "..") for seg in key.split("/")):
-        raise KeyError_("Invalid key")
+    _check_segments(key.split("/"))
     return key
 
 
@@ -55,8 +64,7 @@ def validate_prefix(prefix: object) -> str:
     segments = prefix.split("/")
     if segments[-1] == "":
         segments.pop()
-    if any(seg in ("", ".", "..") for seg in segments):
-        raise KeyError_("Invalid key")
+    _check_segments(segments)
     return prefix
 
 
@@ -106,12 +114,18 @@ class Storage(Protocol):
 
     def get(self, user_id: str, rel: str) -> bytes | None: ...
 
-    def log_keys(self, user_id: str, prefix: str, limit: int) -> list[str]:
-        """Log keys (relative to logs/) with this raw prefix, descending byte order."""
+    def log_keys(
+        self, user_id: str, prefix: str, limit: int, before: str | None = None
+    ) -> list[str]:
+        """Log keys (relative to logs/) with this raw prefix, descending byte order; with
+        `before`, only keys that sort below it (the next page)."""
         ...
 
-    def newest_logs(self, user_id: str, prefix: str, limit: int) -> list[str]:
-        """Log keys with this raw prefix in getLog order."""
+    def newest_logs(
+        self, user_id: str, prefix: str, limit: int, before: str | None = None
+    ) -> list[str]:
+        """Log keys with this raw prefix in getLog order; with `before`, only keys that come
+        after it in that order (the next page)."""
         ...
 
 
@@ -193,19 +207,27 @@ class DiskStorage:
         self._remember((user_id, rel), data)
         return data
 
-    def log_keys(self, user_id: str, prefix: str, limit: int) -> list[str]:
+    def log_keys(
+        self, user_id: str, prefix: str, limit: int, before: str | None = None
+    ) -> list[str]:
         with self._lock:
             keys = self._index(user_id).sorted
             lo = bisect.bisect_left(keys, prefix)
             hi = bisect.bisect_left(keys, prefix + "\U0010ffff")
+            if before is not None:
+                hi = max(lo, min(hi, bisect.bisect_left(keys, before)))
             return keys[max(lo, hi - limit) : hi][::-1]
 
-    def newest_logs(self, user_id: str, prefix: str, limit: int) -> list[str]:
+    def newest_logs(
+        self, user_id: str, prefix: str, limit: int, before: str | None = None
+    ) -> list[str]:
         out: list[str] = []
         if limit <= 0:
             return out
         with self._lock:
-            for _group, _num, key in self._index(user_id).order:
+            order = self._index(user_id).order
+            start = 0 if before is None else bisect.bisect_right(order, getlog_order(before))
+            for _group, _num, key in itertools.islice(order, start, None):
                 if key.startswith(prefix):
                     out.append(key)
                     if len(out) >= limit:
@@ -257,8 +279,16 @@ class S3Storage:
             keys.extend(item["Key"][len(base) :] for item in page.get("Contents", []))
         return keys
 
-    def log_keys(self, user_id: str, prefix: str, limit: int) -> list[str]:
-        return sorted(self._all(user_id, prefix), reverse=True)[:limit]
+    def log_keys(
+        self, user_id: str, prefix: str, limit: int, before: str | None = None
+    ) -> list[str]:
+        keys = sorted(self._all(user_id, prefix), reverse=True)
+        return [k for k in keys if before is None or k < before][:limit]
 
-    def newest_logs(self, user_id: str, prefix: str, limit: int) -> list[str]:
-        return [k for _g, _n, k in sorted(map(getlog_order, self._all(user_id, prefix)))][:limit]
+    def newest_logs(
+        self, user_id: str, prefix: str, limit: int, before: str | None = None
+    ) -> list[str]:
+        order = sorted(map(getlog_order, self._all(user_id, prefix)))
+        if before is not None:
+            order = order[bisect.bisect_right(order, getlog_order(before)) :]
+        return [k for _g, _n, k in order][:limit]

@@ -55,8 +55,10 @@ class BackendProcess:
         self.log_path = self.data_dir / "server.log"
         self.api_url = self.cognito_endpoint = self.user_pool_id = self.client_id = ""
         self.region = "us-east-1"
+        self.s3_endpoint = self.codes_file = ""
         self._port = int(self.options.pop("port", 0))
         self._cognito_port = int(self.options.pop("cognito_port", 0))
+        self.env: dict[str, str] = dict(self.options.pop("env", None) or {})
         self._proc: subprocess.Popen[str] | None = None
         self._http: httpx.Client | None = None
 
@@ -80,6 +82,8 @@ class BackendProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
         env.pop("HANDTERM_SERVER_FAULTS", None)
+        env.pop("HANDTERM_DEMO_USER", None)
+        env.update(self.env)
         with open(self.log_path, "a", encoding="utf-8") as log:
             proc = subprocess.Popen(
                 self.argv(),
@@ -109,6 +113,8 @@ class BackendProcess:
         self.api_url, self.cognito_endpoint = ready["api_url"], ready["cognito_endpoint"]
         self.region, self.user_pool_id = ready["region"], ready["user_pool_id"]
         self.client_id = ready["client_id"]
+        self.s3_endpoint = ready.get("s3_endpoint", "")
+        self.codes_file = ready.get("codes_file", "")
         self._port = int(self.api_url.rsplit(":", 1)[1])
         self._cognito_port = int(self.cognito_endpoint.rsplit(":", 1)[1])
         return self
@@ -241,6 +247,18 @@ class BackendProcess:
                 return found[-1] if found else None
             time.sleep(0.02)
 
+    def admin(self, *args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
+        """Run `handterm serve-local admin ARGS` on this server's data dir."""
+        env = dict(os.environ)
+        env.pop("HANDTERM_ADMIN_PASSWORD", None)
+        if password is not None:
+            env["HANDTERM_ADMIN_PASSWORD"] = password
+        argv = [sys.executable, "-m", "handterm_tui.server.main", "admin"]
+        argv += ["--data-dir", str(self.data_dir), *args]
+        return subprocess.run(
+            argv, capture_output=True, text=True, env=env, stdin=subprocess.DEVNULL, timeout=30
+        )
+
     def set_fault(
         self, route: str, mode: str, count: int = 1, delay: float | None = None
     ) -> dict[str, Any]:
@@ -297,5 +315,6 @@ class BackendProcess:
 def start_backend(data_dir: Path, **options: Any) -> BackendProcess:
     """Start a backend with its own data dir; options are serve-local flags with `_` for `-`
     (token_minutes, token_seconds, refresh_days, refresh_seconds, compat, auto_confirm,
-    demo_user, s3_bucket, s3_endpoint, port, cognito_port, faults=True by default)."""
+    demo_user, s3_bucket, s3_endpoint, port, cognito_port, faults=True by default), plus
+    env={...} for extra environment variables (e.g. HANDTERM_DEMO_USER)."""
     return BackendProcess(Path(data_dir), **options).start()

@@ -2,7 +2,8 @@
 
 ``listLog`` gives keys only and ``getLog`` contents only, so the keys come first, the ones
 already here are skipped, and each missing object is fetched by its own key (``getLog`` with
-the exact key as its prefix). Fetched records that were not made here go to
+the exact key as its prefix). A reply holds at most 6 MiB on serve-local (and on AWS); the
+client's ``list_log``/``get_log`` follow the server's continuation cursor up to ``limit``. Fetched records that were not made here go to
 ``remote_records``; notes go to the notes table as ``source = 'remote'``.
 """
 

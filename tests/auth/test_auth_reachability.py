@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from authkit import Clock, FakeAuth, config_for
@@ -136,12 +137,12 @@ def seconds_until(
 
 
 def test_the_status_follows_the_server_going_away_and_coming_back(
-    own_backend: BackendProcess,
+    own_backend: BackendProcess, store: Any
 ) -> None:
     user, password, _ = own_backend.new_user()
     clock = Clock(time.time())
-    services = OnlineServices(config_for(own_backend), clock=clock, verify_interval=None)
-    session = services.auth.session
+    services = OnlineServices(config_for(own_backend), store, clock=clock, verify_interval=None)
+    session = services.auth().session
     session.sign_in(user, password)
     assert services.connection_label() == "online"
 
@@ -160,7 +161,7 @@ def test_the_status_follows_the_server_going_away_and_coming_back(
     # A call that fails says so at once, before any tick.
     own_backend.stop()
     with pytest.raises(Unreachable):
-        services.auth.api.get_user()
+        services.auth().api.get_user()
     assert offline()
     clock.advance(60)  # a long outage: the probes back off to their cap
     for _ in range(6):
@@ -169,24 +170,24 @@ def test_the_status_follows_the_server_going_away_and_coming_back(
     assert offline()
     own_backend.start()
     assert seconds_until(services, clock, online) <= 30 + TICK
-    assert services.auth.api.get_user().user_id  # and calls work again
+    assert services.auth().api.get_user().user_id  # and calls work again
     services.close()
 
 
 @pytest.mark.parametrize("fault", ["503", "close"])
 def test_a_failed_upload_marks_unreachable_until_the_next_probe(
-    backend: BackendProcess, backend_user: tuple[str, str, str], fault: str
+    backend: BackendProcess, backend_user: tuple[str, str, str], fault: str, store: Any
 ) -> None:
     user, password, _ = backend_user
     clock = Clock(time.time())
-    services = OnlineServices(config_for(backend), clock=clock, verify_interval=None)
-    services.auth.session.sign_in(user, password)
+    services = OnlineServices(config_for(backend), store, clock=clock, verify_interval=None)
+    services.auth().session.sign_in(user, password)
     backend.set_fault("/saveLog", fault)  # a gateway with nothing behind it / a dropped line
     with pytest.raises(ApiError):
-        services.auth.api.save_log("probe/1", "{}", confirm=True)
+        services.auth().api.save_log("probe/1", "{}", confirm=True)
     assert services.connection_label() == "offline, retrying"
     clock.advance(TICK)
     services.tick()  # the probe finds the server there
     assert services.connection_label() == "online"
-    assert services.auth.api.save_log("probe/2", "{}")
+    assert services.auth().api.save_log("probe/2", "{}")
     services.close()

@@ -160,22 +160,9 @@ def test_sign_in_error_table(api, backend, backend_user) -> None:
 
 
 def test_sign_in_with_a_pending_challenge_is_401(api, backend) -> None:
-    import boto3
-
-    idp = boto3.client(
-        "cognito-idp",
-        endpoint_url=backend.cognito_endpoint,
-        region_name=backend.region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
     name = backend.unique_name()
-    idp.admin_create_user(
-        UserPoolId=backend.user_pool_id,
-        Username=name,
-        TemporaryPassword="Temp-pass1!",
-        UserAttributes=[{"Name": "email", "Value": f"{name}@example.com"}],
-    )
+    made = backend.admin("create-user", name, "--temporary", password="Temp-pass1!")
+    assert made.returncode == 0, made.stderr
     reply = api.post("/signIn", json={"username": name, "password": "Temp-pass1!"})
     assert (reply.status_code, reply.json()) == (
         401,

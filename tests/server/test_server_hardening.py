@@ -110,16 +110,101 @@ def test_resend_confirmation_code(backend, idp) -> None:
     assert error_code(info.value) == "InvalidParameterException"
 
 
-def test_flows_not_enabled_for_the_client_are_refused(backend, backend_user, idp) -> None:
+ADMIN_CALLS = [
+    ("list_users", {"UserPoolId": "{pool}"}),
+    ("admin_set_user_password", {"UserPoolId": "{pool}", "Username": "{user}",
+                                 "Password": "Stolen-pass1!", "Permanent": True}),
+    ("admin_create_user", {"UserPoolId": "{pool}", "Username": "intruder"}),
+    ("admin_delete_user", {"UserPoolId": "{pool}", "Username": "{user}"}),
+    ("admin_disable_user", {"UserPoolId": "{pool}", "Username": "{user}"}),
+    ("admin_user_global_sign_out", {"UserPoolId": "{pool}", "Username": "{user}"}),
+    ("admin_update_user_attributes", {"UserPoolId": "{pool}", "Username": "{user}",
+                                      "UserAttributes": [{"Name": "email", "Value": "x@y.z"}]}),
+    ("admin_confirm_sign_up", {"UserPoolId": "{pool}", "Username": "{user}"}),
+    ("admin_initiate_auth", {"UserPoolId": "{pool}", "ClientId": "{client}",
+                             "AuthFlow": "ADMIN_NO_SRP_AUTH",
+                             "AuthParameters": {"USERNAME": "{user}", "PASSWORD": "x"}}),
+    ("create_user_pool_client", {"UserPoolId": "{pool}", "ClientName": "evil"}),
+    ("create_user_pool", {"PoolName": "evil"}),
+    ("describe_user_pool_client", {"UserPoolId": "{pool}", "ClientId": "{client}"}),
+    ("list_user_pools", {"MaxResults": 10}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("operation", "params"), ADMIN_CALLS, ids=[c[0] for c in ADMIN_CALLS])
+def test_admin_actions_are_refused(backend, backend_user, idp, operation, params) -> None:
+    """Anyone on the machine can reach the Cognito port: it must not hand out accounts."""
     username, password, _ = backend_user
+    values = {"{pool}": backend.user_pool_id, "{client}": backend.client_id, "{user}": username}
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        return values.get(value, value)
+
     with pytest.raises(ClientError) as info:
-        idp.admin_initiate_auth(
-            UserPoolId=backend.user_pool_id,
+        getattr(idp, operation)(**fill(params))
+    assert error_code(info.value) == "AccessDeniedException"
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    backend.cognito(username).authenticate(password)  # the account is untouched
+
+
+def test_other_services_are_refused(backend) -> None:
+    import boto3
+    import httpx
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=backend.cognito_endpoint,
+        region_name=backend.region,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    with pytest.raises(ClientError) as info:
+        s3.list_buckets()
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400  # a Cognito error
+    for method, path in (("GET", "/"), ("PUT", "/bucket"), ("GET", "/moto-api/data.json")):
+        reply = httpx.request(method, backend.cognito_endpoint + path)
+        assert reply.status_code == 400 and reply.json()["__type"] == "AccessDeniedException"
+    wellknown = f"{backend.cognito_endpoint}/{backend.user_pool_id}/.well-known/"
+    assert httpx.get(wellknown + "openid-configuration").status_code == 200
+
+
+def test_revoke_token_ends_the_refresh_token(backend, backend_user, idp) -> None:
+    username, password, _ = backend_user
+    tokens = idp.initiate_auth(
+        ClientId=backend.client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": username, "PASSWORD": password},
+    )["AuthenticationResult"]
+    idp.revoke_token(Token=tokens["RefreshToken"], ClientId=backend.client_id)
+    with pytest.raises(ClientError) as info:
+        idp.initiate_auth(
             ClientId=backend.client_id,
-            AuthFlow="ADMIN_NO_SRP_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": password},
+            AuthFlow="REFRESH_TOKEN_AUTH",
+            AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]},
         )
-    assert error_code(info.value) == "InvalidParameterException"
+    assert "revoked" in str(info.value)
+
+
+def test_admin_command_manages_users(backend) -> None:
+    name = backend.unique_name("adm")
+    made = backend.admin("create-user", name, password="Admin-pass1!")
+    assert made.returncode == 0, made.stderr
+    backend.cognito(name).authenticate("Admin-pass1!")
+    assert backend.admin("set-password", name, password="Other-pass1!").returncode == 0
+    backend.cognito(name).authenticate("Other-pass1!")
+    weak = backend.admin("set-password", name, password="weak")
+    assert weak.returncode == 1 and "Password" in weak.stderr and "Traceback" not in weak.stderr
+    listed = backend.admin("list-users")
+    assert f"{name}\t{name}@example.com\tCONFIRMED" in listed.stdout
+    assert backend.admin("delete-user", name).returncode == 0
+    with pytest.raises(ClientError):
+        backend.cognito(name).authenticate("Other-pass1!")
+    sock = backend.data_dir / "admin.sock"
+    assert sock.stat().st_mode & 0o777 == 0o600
 
 
 def test_token_validity_follows_the_client_settings(backend, backend_user, idp) -> None:
@@ -135,12 +220,6 @@ def test_token_validity_follows_the_client_settings(backend, backend_user, idp) 
     claims = cog.access_claims
     assert claims["exp"] - claims["iat"] == 15 * 60
     assert claims["token_use"] == "access" and claims["client_id"] == backend.client_id
-    config = idp.describe_user_pool_client(
-        UserPoolId=backend.user_pool_id, ClientId=backend.client_id
-    )["UserPoolClient"]
-    assert config["AccessTokenValidity"] == 15
-    assert config["TokenValidityUnits"]["AccessToken"] == "minutes"
-    assert config["RefreshTokenValidity"] == 1
 
 
 def test_refresh_and_sign_out_through_pycognito(backend, backend_user) -> None:
@@ -201,49 +280,51 @@ def test_moto_reset_api_is_closed(backend) -> None:
     import httpx
 
     reply = httpx.post(f"{backend.cognito_endpoint}/moto-api/reset")
-    assert reply.status_code == 404
+    assert reply.status_code == 400 and reply.json()["__type"] == "AccessDeniedException"
     assert backend.jwks()["keys"][0]["kid"] == "dummy"
 
 
-def test_client_settings_are_enforced(backend, backend_user, idp, api) -> None:
-    """A second app client: password flow off, user-existence errors hidden."""
-    username, password, _ = backend_user
-    other = idp.create_user_pool_client(
-        UserPoolId=backend.user_pool_id,
-        ClientName=backend.unique_name("client"),
-        ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        PreventUserExistenceErrors="ENABLED",
-    )["UserPoolClient"]["ClientId"]
-    with pytest.raises(ClientError) as info:
-        idp.initiate_auth(
-            ClientId=other,
-            AuthFlow="USER_PASSWORD_AUTH",
-            AuthParameters={"USERNAME": username, "PASSWORD": password},
-        )
-    assert error_code(info.value) == "InvalidParameterException"
-    with pytest.raises(ClientError) as info:
-        idp.initiate_auth(
-            ClientId=other,
-            AuthFlow="USER_SRP_AUTH",
-            AuthParameters={"USERNAME": backend.unique_name(), "SRP_A": "ab" * 64},
-        )
-    assert error_code(info.value) == "NotAuthorizedException"  # not UserNotFoundException
-    # A real token of that other client is refused by the API's authorizer (403) even though
-    # Cognito itself accepts it.
-    from pycognito import Cognito
+def test_client_settings_are_enforced_in_process() -> None:
+    """A second app client (only creatable in-process now): password flow off, user-existence
+    errors hidden, admin flows refused; the API's authorizer refuses its tokens."""
+    from handterm_tui.server import poolstore
+    from handterm_tui.server.authorizer import Authorizer, Denied
+    from handterm_tui.server.base import cognito_error
 
-    cog = Cognito(
-        backend.user_pool_id,
-        other,
-        username=username,
-        user_pool_region=backend.region,
-        boto3_client_kwargs={"endpoint_url": backend.cognito_endpoint},
+    pool = poolstore.create(poolstore.PoolSettings())
+    poolstore.ensure_demo_user(pool, "carol", PASSWORD)
+    backend = pool.backend
+    other = backend.create_user_pool_client(
+        pool.pool_id,
+        False,
+        {
+            "ClientName": "other",
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "PreventUserExistenceErrors": "ENABLED",
+        },
+    ).id
+
+    def code_of(fn: Any, *args: Any) -> str:
+        with pytest.raises(Exception) as info:
+            fn(*args)
+        found = cognito_error(info.value)
+        return found[0] if found else repr(info.value)
+
+    params = {"USERNAME": "carol", "PASSWORD": PASSWORD}
+    assert code_of(backend.initiate_auth, other, "USER_PASSWORD_AUTH", params) == (
+        "InvalidParameterException"
     )
-    cog.pool_domain_url, cog.pool_jwk = None, backend.jwks()
-    cog.authenticate(password)
-    assert idp.get_user(AccessToken=cog.access_token)["Username"] == username
-    headers = {"Authorization": f"Bearer {cog.access_token}"}
-    assert api.get("/getUser", headers=headers).status_code == 403
+    unknown = {"USERNAME": "nobody-here", "SRP_A": "ab" * 64}
+    assert code_of(backend.initiate_auth, other, "USER_SRP_AUTH", unknown) == (
+        "NotAuthorizedException"  # not UserNotFoundException
+    )
+    admin_flow = (pool.pool_id, pool.client_id, "ADMIN_NO_SRP_AUTH", params)
+    assert code_of(backend.admin_initiate_auth, *admin_flow) == "InvalidParameterException"
+    # A real token of another client is refused by the API's authorizer.
+    token = pool.pool.create_jwt(other, "carol", "access")[0]
+    pool.pool.access_tokens[token] = (other, "carol")
+    with pytest.raises(Denied):
+        Authorizer(pool, "us-east-1").verify(token)
 
 
 def test_pycognito_password_change_and_resend(backend, backend_user) -> None:
@@ -260,3 +341,19 @@ def test_pycognito_password_change_and_resend(backend, backend_user) -> None:
     before = len(backend.codes(pending, "signup"))
     backend.cognito(pending).resend_confirmation_code(pending)
     assert len(backend.codes(pending, "signup")) == before + 1
+
+
+def test_codes_are_kept_in_a_private_file(backend) -> None:
+    """No mail: a person finds sign-up and reset codes in <data-dir>/codes.txt (path printed)."""
+    from pathlib import Path
+
+    codes = Path(backend.codes_file)
+    assert codes.parent == backend.data_dir.resolve()
+    assert codes.stat().st_mode & 0o777 == 0o600
+    assert f"codes are written to {codes}" in backend.log_tail(10_000_000)
+    name, _, _ = backend.new_user(confirmed=False)
+    code = backend.last_code(name, "signup")
+    assert f"signup code for {name}: {code}" in codes.read_text()
+    backend.cognito(name).resend_confirmation_code(name)
+    again = backend.last_code(name, "signup")
+    assert codes.read_text().rstrip().endswith(f"signup code for {name}: {again}")

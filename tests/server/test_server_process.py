@@ -26,6 +26,7 @@ def test_short_lifetimes_expire_like_cognito(tmp_path: Path) -> None:
     ) as server:
         api = server.http
         tokens = server.sign_in("demo", "Demo-pass1!")  # --demo-user is ready to use
+        assert "`ps` shows it" in server.log_tail()  # ... and warns where the password shows
         assert tokens["ExpiresIn"] == 2
         pending, _, _ = server.new_user(confirmed=False)
         code = server.last_code(pending, "signup")
@@ -192,7 +193,7 @@ def test_s3_storage_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
         from handterm_tui.server.storage import S3Storage
 
-        store = S3Storage("handterm", server.cognito_endpoint, "us-east-1")
+        store = S3Storage("handterm", server.s3_endpoint, "us-east-1")
         store.page_size = 2  # read every page, not just the first
         assert store.newest_logs(username, "wrt", 3) == [
             "wrt/104.json",
@@ -201,11 +202,35 @@ def test_s3_storage_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         ]
 
 
+def test_demo_user_from_the_environment_and_cors_origins(tmp_path: Path) -> None:
+    import httpx
+
+    env = {"HANDTERM_DEMO_USER": "envdemo:Env-pass1!x"}
+    mine = "http://127.0.0.1:4000"
+    with start_backend(tmp_path, env=env, faults=False, cors_origin=mine) as server:
+        assert server.sign_in("envdemo", "Env-pass1!x")["AccessToken"]
+        assert server._proc is not None
+        cmdline = Path(f"/proc/{server._proc.pid}/cmdline")
+        if cmdline.exists():
+            assert b"Env-pass1!x" not in cmdline.read_bytes()
+        assert "WARNING" not in server.log_tail()
+        # --cors-origin replaces the default origins
+        for origin, allowed in ((mine, True), ("http://localhost:5173", False)):
+            reply = httpx.options(
+                server.api_url + "/signIn",
+                headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+            )
+            assert reply.status_code == 204
+            assert (reply.headers.get("access-control-allow-origin") == origin) is allowed
+
+
 def test_cli_arguments() -> None:
     assert server_main._is_loopback("127.0.0.1") and server_main._is_loopback("::1")
     assert server_main._is_loopback("localhost") and not server_main._is_loopback("0.0.0.0")
     assert server_main.main(["--demo-user", "nopassword"]) == 2
     assert server_main.main(["--write-profile", "bad name"]) == 2
+    both = server_main._parser().parse_args(["--cors-origin", "http://a", "--cors-origin", "*"])
+    assert both.cors_origin == ["http://a", "*"]
     with pytest.raises(SystemExit):
         server_main.main(["--compat", "1999"])
 
