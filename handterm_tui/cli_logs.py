@@ -137,8 +137,8 @@ def logs_main(config: Config, argv: list[str]) -> int:
 
 
 def _fetch(ctx: Context, limit: int) -> bool:
+    from handterm_tui.logbook.fetch import fetch_records
     from handterm_tui.services import Unavailable
-    from handterm_tui.sync.remote import fetch_records
 
     try:
         account = ctx.services.account_api()
@@ -155,7 +155,7 @@ def _fetch(ctx: Context, limit: int) -> bool:
 
 
 def _list(store: Store, args: argparse.Namespace, viewer: Owner) -> int:
-    from handterm_tui.sync.browse import Filter, LogIndex
+    from handterm_tui.store.log_index import Filter, LogIndex
 
     if args.limit < 1:
         _err("--limit must be at least 1")
@@ -193,8 +193,9 @@ def _list(store: Store, args: argparse.Namespace, viewer: Owner) -> int:
 
 
 def _show(store: Store, args: argparse.Namespace, viewer: Owner) -> int:
-    from handterm_tui.sync.browse import LogIndex, export_dict, upload_state
-    from handterm_tui.sync.detail import record_text
+    from handterm_tui.logbook.detail import record_text
+    from handterm_tui.logbook.export import export_dict
+    from handterm_tui.store.log_index import LogIndex, upload_state
 
     index = LogIndex(store, viewer=viewer)
     row = index.row_for(args.ref)
@@ -210,7 +211,8 @@ def _show(store: Store, args: argparse.Namespace, viewer: Owner) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace, viewer: Owner) -> int:
-    from handterm_tui.sync.browse import LogIndex, export_lines
+    from handterm_tui.logbook.export import export_lines
+    from handterm_tui.store.log_index import LogIndex
 
     index = LogIndex(store, viewer=viewer)
     if args.output:

@@ -36,7 +36,7 @@ PROGRESS_FROM = 50  # queues shorter than this finish before a progress line wou
     "In the browser: r fetches records from the server, c copies, e exports, q closes.",
 )
 def logs(ctx: Context, cmd: ParsedCommand) -> Outcome:
-    from handterm_tui.sync.browse import Filter, LogIndex
+    from handterm_tui.store.log_index import Filter, LogIndex
 
     query = " ".join(cmd.args) or None
     kind = cmd.switches.get("kind")
@@ -66,7 +66,7 @@ def logs(ctx: Context, cmd: ParsedCommand) -> Outcome:
 
 
 def _day(cmd: ParsedCommand, key: str, *, end: bool) -> str | None:
-    from handterm_tui.sync.browse import parse_day
+    from handterm_tui.logbook.dates import parse_day
 
     raw = cmd.switches.get(key)
     if raw is None:

@@ -77,7 +77,7 @@ def _merge_server_notes(ctx: Context, limit: int) -> str:
     outcome: list[str] = []
 
     def fetch() -> None:
-        from handterm_tui.sync.remote import fetch_notes
+        from handterm_tui.logbook.fetch import fetch_notes
 
         try:
             account = ctx.services.account_api()

@@ -13,6 +13,7 @@ from handterm_tui.store.notes import NoteStore
 from handterm_tui.store.outbox import Census, Outbox, OutboxItem
 from handterm_tui.store.owners import Ownership, Unowned
 from handterm_tui.store.records import Page, RecordStore
+from handterm_tui.store.remote import RemoteRecords
 
 __all__ = [
     "Census",
@@ -24,6 +25,7 @@ __all__ = [
     "Ownership",
     "Page",
     "RecordStore",
+    "RemoteRecords",
     "Store",
     "StoreError",
     "StoreUnusable",
@@ -64,6 +66,7 @@ class Store:
         self.outbox = Outbox(self.db)
         self.kv = KeyValue(self.db)
         self.owners = Ownership(self.db)
+        self.remote = RemoteRecords(self.db)
         self._noted: Counts = {}
         if self._marker is not None and self.path is not None:
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -84,6 +85,7 @@ class HandtermApp(App[int]):
         self._last_state: object = None  # the session state last announced
         self._last_account: tuple[str | None] | None = None  # whose records are shown
         self._session_loaded = False
+        self._ticking = threading.Event()
 
     def monotonic_ms(self) -> float:
         return self._monotonic_ms()
@@ -111,15 +113,22 @@ class HandtermApp(App[int]):
         self.post_message(SessionChanged(loaded=True))
 
     def _tick_session(self) -> None:
-        self._session_worker()
+        # One tick at a time: a slow one (a refresh, a batch of uploads) is never cancelled
+        # by the next, which would leave its work half done; the next just skips.
+        if not self._ticking.is_set():
+            self._ticking.set()
+            self._session_worker()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="token-refresh")
+    @work(thread=True, exit_on_error=False, group="token-refresh")
     def _session_worker(self) -> None:
         from handterm_tui.auth.errors import AuthError
 
-        # The session manager records and reports its own failures.
-        with contextlib.suppress(AuthError, Unavailable):
-            self.ctx.services.tick()
+        try:
+            # The session manager records and reports its own failures.
+            with contextlib.suppress(AuthError, Unavailable):
+                self.ctx.services.tick()
+        finally:
+            self._ticking.clear()
         self.post_message(SessionChanged())
 
     def on_notice(self, message: Notice) -> None:

@@ -15,7 +15,6 @@ from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import Keystroke
 from handterm_tui.services import AccountApi, OfflineServices
-from handterm_tui.sync.remote import RemoteRecords
 
 SIZES = [(80, 24), (120, 40)]
 START = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -87,7 +86,7 @@ def fill(store: Any, count: int = 60) -> None:
     other = Record(line="ls --from laptop", name="ls", response="a record from the laptop")
     other.created_at = START - timedelta(days=1)
     other.remote_key = "command_2026-11-19T08:00:00.000Z"
-    RemoteRecords(store).add(other, other.dumps(), DANA)
+    store.remote.add(other, other.dumps(), DANA)
     # Ten of them uploaded already.
     for item in store.outbox.items(10, owner=DANA):
         store.outbox.mark_sent(item.id)

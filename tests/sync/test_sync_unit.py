@@ -13,8 +13,10 @@ from handterm_tui.api.errors import BadRequest, ServerError, Unreachable
 from handterm_tui.auth.errors import SessionEnded
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record
-from handterm_tui.sync.browse import Filter, LogIndex, Pager
-from handterm_tui.sync.remote import fetch_notes, fetch_records, short_key
+from handterm_tui.core.remote_shapes import short_key
+from handterm_tui.logbook.fetch import fetch_notes, fetch_records
+from handterm_tui.logbook.pager import Pager
+from handterm_tui.store.log_index import Filter, LogIndex
 from handterm_tui.sync.uploader import MAX_DELAY, Uploader, backoff
 
 

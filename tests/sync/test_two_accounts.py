@@ -16,7 +16,7 @@ from handterm_tui.commands import Context, Runner
 from handterm_tui.core.owner import NOBODY
 from handterm_tui.online import OnlineServices
 from handterm_tui.store import Store
-from handterm_tui.sync.browse import LogIndex
+from handterm_tui.store.log_index import LogIndex
 
 pytestmark = pytest.mark.xdist_group("sync-e2e")
 

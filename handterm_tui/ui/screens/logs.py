@@ -1,6 +1,6 @@
 """The log-history browser: local and server records, newest first, searched as you type.
 
-The list pages from SQLite (``sync.browse``); the server's records are fetched in a thread
+The list pages from SQLite (``store.log_index``); the server's records are fetched in a thread
 worker and merged by time, each line saying where its record lives (here / sync / srv).
 Keys work while typing in the search box (F-keys) and, on the list, as letters too.
 """
@@ -21,9 +21,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from handterm_tui.logbook.dates import parse_day
+from handterm_tui.logbook.detail import header_lines, keystroke_lines, record_text, slow_lines
+from handterm_tui.logbook.pager import Pager
 from handterm_tui.services import OfflineServices, Services, Unavailable
-from handterm_tui.sync.browse import Filter, LogIndex, Pager, Row, parse_day, upload_state
-from handterm_tui.sync.detail import header_lines, keystroke_lines, record_text, slow_lines
+from handterm_tui.store.log_index import Filter, LogIndex, Row, upload_state
 from handterm_tui.ui.widgets.logs_list import LogList
 
 if TYPE_CHECKING:
@@ -225,7 +227,7 @@ class LogsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="logs-fetch")
     def fetch_remote(self) -> None:
-        from handterm_tui.sync.remote import fetch_records
+        from handterm_tui.logbook.fetch import fetch_records
 
         try:
             account = self.services.account_api()
@@ -286,7 +288,7 @@ class LogsScreen(Screen[None]):
     def export(self, flt: Filter) -> None:
         from datetime import datetime
 
-        from handterm_tui.sync.browse import export_lines
+        from handterm_tui.logbook.export import export_lines
 
         folder = self.export_dir or Path.cwd()
         target = folder / f"handterm-logs-{datetime.now():%Y%m%d-%H%M%S}.jsonl"

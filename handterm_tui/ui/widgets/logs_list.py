@@ -19,7 +19,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from handterm_tui.sync.browse import BOTH, HERE, SERVER, Pager, Row
+from handterm_tui.logbook.pager import Pager
+from handterm_tui.store.log_index import BOTH, HERE, SERVER, Row
 
 WHERE_LABEL = {HERE: "here", BOTH: "sync", SERVER: "srv "}
 

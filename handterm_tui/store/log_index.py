@@ -1,5 +1,5 @@
-"""What the log browser and ``handterm logs`` read: local and fetched records merged newest
-first, filtered (FTS5 search, kind, dates) and paged by keyset — never loaded all at once.
+"""The log browser's queries: a viewer's local and fetched records merged newest first,
+filtered (FTS5 search, kind, dates) and paged by keyset — never loaded all at once.
 
 Local records page by id (id order is time order, and FTS5 is fastest newest-by-rowid);
 fetched ones by (created_at, id). Pages of the two are merged by time. A :class:`Pager`
@@ -9,8 +9,6 @@ pages it shows are ever in memory.
 
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,13 +16,11 @@ from typing import TYPE_CHECKING, Any
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record
 from handterm_tui.store.records import fts_query, owned_by
-from handterm_tui.sync.remote import RemoteRecords
 
 if TYPE_CHECKING:
     from handterm_tui.store import Store
 
 PAGE = 200
-CACHED_PAGES = 8
 
 # Where a record lives, in words (never colour alone).
 HERE = "local"  # made here, waiting to upload
@@ -97,7 +93,7 @@ class LogIndex:
         self.store = store
         self.filter = flt or Filter()
         self.viewer = viewer
-        self.remote = RemoteRecords(store)
+        self.remote = store.remote
 
     # -- local ---------------------------------------------------------------------------
 
@@ -249,44 +245,6 @@ class LogIndex:
         return self.remote.get(row.id)
 
 
-class Pager:
-    """Row number → row, loading pages on demand and keeping only a few."""
-
-    def __init__(self, index: LogIndex, page_size: int = PAGE) -> None:
-        self.index = index
-        self.page_size = page_size
-        self.total = index.count()
-        self._cursors: list[Cursor | None] = [None]  # start cursor of each page found so far
-        self._pages: OrderedDict[int, list[Row]] = OrderedDict()
-
-    def _load(self, number: int) -> list[Row]:
-        cached = self._pages.get(number)
-        if cached is not None:
-            self._pages.move_to_end(number)
-            return cached
-        # Cursors are found in order: reaching page n walks the pages before it once.
-        while len(self._cursors) <= number:
-            self._load(len(self._cursors) - 1)
-        rows, after = self.index.page(self._cursors[number], self.page_size)
-        if len(self._cursors) == number + 1:
-            self._cursors.append(after)
-        self._pages[number] = rows
-        while len(self._pages) > CACHED_PAGES:
-            self._pages.popitem(last=False)
-        return rows
-
-    def row(self, number: int) -> Row | None:
-        if not 0 <= number < self.total:
-            return None
-        rows = self._load(number // self.page_size)
-        offset = number % self.page_size
-        return rows[offset] if offset < len(rows) else None
-
-    @property
-    def cached_pages(self) -> int:
-        return len(self._pages)
-
-
 def upload_state(store: Store, row: Row) -> str:
     """Where a record lives and, if it waits, why."""
     if row.source == "remote":
@@ -306,83 +264,3 @@ def upload_state(store: Store, row: Row) -> str:
                 state += f" (last: {error})"
         parts.append(state)
     return "Here only, queued for upload — " + "; ".join(parts) + "."
-
-
-def export_dict(record: Record, row: Row) -> dict[str, Any]:
-    data = record.to_json()
-    data["key"] = record.remote_key
-    data["where"] = row.where
-    data["ref"] = row.ref
-    return data
-
-
-CSV_FIELDS = ("ref", "time", "kind", "status", "wpm", "where", "key", "line", "response")
-
-
-def export_csv_row(record: Record, row: Row) -> dict[str, Any]:
-    wpm = record.gross_wpm if record.gross_wpm is not None else record.web_wpm
-    return {
-        "ref": row.ref,
-        "time": row.created_at,
-        "kind": record.kind,
-        "status": record.status,
-        "wpm": "" if wpm is None else round(wpm, 1),
-        "where": row.where,
-        "key": record.remote_key or "",
-        "line": record.line,
-        "response": record.response,
-    }
-
-
-def export_lines(index: LogIndex, fmt: str) -> Iterator[str]:
-    """The filtered records as JSON lines or CSV text, a line at a time (any size)."""
-    import csv
-    import io
-
-    if fmt == "jsonl":
-        for row in index.iter_rows():
-            record = index.record(row)
-            if record is not None:
-                yield json.dumps(export_dict(record, row), ensure_ascii=False) + "\n"
-        return
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS)
-    writer.writeheader()
-    for row in index.iter_rows():
-        record = index.record(row)
-        if record is not None:
-            writer.writerow(export_csv_row(record, row))
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def parse_day(text: str, *, end: bool = False, today: str | None = None) -> str:
-    """A date filter as ISO UTC: ``2026-11-27``, a full ISO time, ``today`` or ``7d`` (days
-    ago). With ``end``, a bare date means the end of that day (an exclusive bound).
-    Raises ValueError with words a user understands."""
-    from datetime import UTC, datetime, timedelta
-
-    from handterm_tui.core.records import iso_utc, parse_iso, utc_now
-
-    raw = text.strip().lower()
-    now = parse_iso(today) if today else utc_now()
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    try:
-        if raw == "today":
-            day = midnight
-        elif raw == "yesterday":
-            day = midnight - timedelta(days=1)
-        elif raw.endswith("d") and raw[:-1].isdigit():
-            return iso_utc(now - timedelta(days=int(raw[:-1])))
-        elif len(raw) == 10:
-            day = datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=UTC)
-        else:
-            return iso_utc(parse_iso(text.strip().upper()))
-    except ValueError:
-        raise ValueError(
-            f"{text!r} is not a date: use YYYY-MM-DD, an ISO time, today, yesterday or Nd"
-        ) from None
-    return iso_utc(day + timedelta(days=1) if end else day)

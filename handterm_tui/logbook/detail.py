@@ -9,7 +9,7 @@ from handterm_tui.core.stats import display_char, format_wpm, slowest
 
 if TYPE_CHECKING:
     from handterm_tui.store import Store
-    from handterm_tui.sync.browse import Row
+    from handterm_tui.store.log_index import Row
 
 KEY_ROWS = 40  # keystrokes listed in full up to this many; longer lines are summarised
 
@@ -61,7 +61,7 @@ def record_text(record: Record, row: Row, state: str) -> str:
 
 
 def describe(store: Store, row: Row) -> tuple[Record | None, str]:
-    from handterm_tui.sync.browse import LogIndex, upload_state
+    from handterm_tui.store.log_index import LogIndex, upload_state
 
     record = LogIndex(store).record(row)
     return record, upload_state(store, row)
