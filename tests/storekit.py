@@ -12,7 +12,7 @@ def fill(store: Store) -> None:
 
     Ends with records shaped like a typed `history` line failing, so the next one does too.
     """
-    with store.db.reading() as conn:
+    with store.db.transaction() as conn:  # the writing connection: its limit is the one hit
         pages = conn.execute("PRAGMA page_count").fetchone()[0]
         conn.execute(f"PRAGMA max_page_count = {pages + 2}")
     for size in (4000, 200, 10):

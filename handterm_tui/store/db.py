@@ -144,12 +144,18 @@ def explain(exc: BaseException, path: Path | None, doing: str = "") -> StoreErro
 
 
 class Database:
-    """A thread-safe connection: the UI thread and worker threads share it under a lock."""
+    """Thread-safe: writes share one connection under a lock; every thread reads through a
+    connection of its own, so a read (the UI thread's status bar, a keystroke's history
+    lookup) never waits behind a write, ours or another handterm process's (WAL readers
+    never block)."""
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         self._target = str(path)
         self._lock = threading.RLock()
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
+        self._generation = 0  # bumped when the connections must be made anew
         self.after_write: list[Callable[[], None]] = []
         self.notices: list[str] = []  # things the user should hear about (e.g. a WAL restored)
         if self.path is not None:
@@ -167,7 +173,7 @@ class Database:
             self._conn.close()
             raise
 
-    def _connect(self) -> sqlite3.Connection:
+    def _connect(self, *, write: bool = True) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(
                 self._target,
@@ -180,8 +186,10 @@ class Database:
         conn.row_factory = sqlite3.Row
         try:
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if self.path is not None:
+            if self.path is not None and write:
                 conn.execute("PRAGMA journal_mode = WAL")
+            if not write:
+                conn.execute("PRAGMA query_only = ON")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
@@ -238,11 +246,29 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                yield self._conn
-            except sqlite3.Error as exc:
-                raise explain(exc, self.path) from None
+        if self.path is None:  # an in-memory store has one connection
+            with self._lock:
+                try:
+                    yield self._conn
+                except sqlite3.Error as exc:
+                    raise explain(exc, self.path) from None
+            return
+        conn = self._reader()
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            raise explain(exc, self.path) from None
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's read connection (made on first use)."""
+        local = self._local
+        conn: sqlite3.Connection | None = getattr(local, "conn", None)
+        if conn is None or getattr(local, "generation", -1) != self._generation:
+            conn = self._connect(write=False)
+            local.conn, local.generation = conn, self._generation
+            with self._lock:
+                self._readers.append(conn)
+        return conn
 
     def _check_wal(self) -> None:
         """If the WAL file was deleted under us, save what only it holds, then start anew.
@@ -259,6 +285,7 @@ class Database:
         except sqlite3.Error as exc:
             raise explain(exc, self.path, "recent changes were") from None
         self._conn = self._connect()
+        self._retire_readers()
         notice = (
             f"{self.path}-wal (the store's write-ahead log) was deleted while handterm was "
             f"running; everything in it was saved into {self.path} first. Nothing was lost."
@@ -266,12 +293,21 @@ class Database:
         log.warning(notice)
         self.notices.append(notice)
 
+    def _retire_readers(self) -> None:
+        """Every thread makes its read connection anew on its next read."""
+        with self._lock:
+            self._generation += 1
+            readers, self._readers = self._readers, []
+        for conn in readers:
+            conn.close()
+
     def close(self) -> None:
         with self._lock:
             try:
                 self._check_wal()
             except StoreError:
                 log.warning("could not save the WAL of %s before closing", self.path)
+            self._retire_readers()
             self._conn.close()
 
 
