@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.message import Message
@@ -19,6 +19,7 @@ from handterm_tui.commands import REGISTRY, Context, Runner, Services
 from handterm_tui.config import Config
 from handterm_tui.core.records import Record, utc_now
 from handterm_tui.store import Store
+from handterm_tui.ui.keyguard import GUARD_SECONDS, KeyGuard
 from handterm_tui.ui.screens.terminal import TerminalScreen
 
 TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
@@ -53,7 +54,11 @@ class HandtermApp(App[int]):
         clock: Callable[[], datetime] = utc_now,
         monotonic_ms: Callable[[], float] | None = None,
         cursor_blink: bool = True,
+        key_guard_s: float = GUARD_SECONDS,
+        guard_clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``key_guard_s``/``guard_clock``: how long keys are dropped after a screen opens
+        from the prompt, on which clock (seconds); tests inject both."""
         super().__init__()
         self.ctx = Context(
             config=config,
@@ -65,14 +70,30 @@ class HandtermApp(App[int]):
         self.runner = Runner(self.ctx)
         self._monotonic_ms = monotonic_ms or (lambda: time.monotonic() * 1000.0)
         self.cursor_blink = cursor_blink
+        self.key_guard_s = key_guard_s
+        self._guard_clock = guard_clock
         self._last_state: object = None  # the session state last announced
 
     def monotonic_ms(self) -> float:
         return self._monotonic_ms()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._drop_key(event):
+            return
+        await super().on_event(event)
+
+    def _drop_key(self, event: events.Key) -> bool:
+        """Keys dropped before bindings and forwarding (see ui/keyguard.py)."""
+        stack = self.screen_stack
+        screen = stack[-1] if stack else None
+        # Typed on from the prompt: not an action on the screen that just opened.
+        return isinstance(screen, KeyGuard) and screen.key_guarded(
+            event.key, self._guard_clock(), self.key_guard_s
+        )
+
     def on_mount(self) -> None:
         # ScreenResume does not bubble to the app: follow screen changes to set the blink.
-        self.screen_change_signal.subscribe(self, lambda _screen: self._apply_blink())
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.push_screen(TerminalScreen())
         from handterm_tui.online import OnlineServices
 
@@ -136,6 +157,11 @@ class HandtermApp(App[int]):
             )
         elif state is SessionState.SIGNED_IN and previous is SessionState.UNREACHABLE:
             self.terminal.scrollback.add_notice("Back online.")
+
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        self._apply_blink()
+        if isinstance(screen, KeyGuard):
+            screen.arm_key_guard(self._guard_clock())
 
     def _apply_blink(self) -> None:
         from textual.widgets import Input

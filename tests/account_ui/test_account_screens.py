@@ -17,6 +17,7 @@ from handterm_tui.ui.screens.login import LoginScreen
 from handterm_tui.ui.screens.session import SessionScreen
 from handterm_tui.ui.screens.signup import SignupScreen
 from handterm_tui.ui.screens.terminal import TerminalScreen
+from handterm_tui.ui.widgets.choice import ChoiceScreen
 
 pytestmark = pytest.mark.xdist_group("auth-e2e")
 
@@ -293,8 +294,12 @@ async def test_session_screen_refresh_and_sign_out(
         assert "Refreshed" in app.screen.query_one("#note").text
         assert "1 made" in screen_text(app)
 
-        await pilot.press("s")
+        await pilot.press("s")  # asks first; the focus is on Cancel
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("left", "enter")  # "Yes, sign out"
         await settle(pilot)
+        assert isinstance(app.screen, SessionScreen)
         assert "Signed out everywhere." in app.screen.query_one("#note").text
         assert "○ not signed in" in screen_text(app)
         await pilot.press("escape")

@@ -23,6 +23,7 @@ from textual.widgets import Input, Static
 
 from handterm_tui.sync.browse import Filter, LogIndex, Pager, Row, parse_day, upload_state
 from handterm_tui.sync.detail import header_lines, keystroke_lines, record_text, slow_lines
+from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.logs_list import LogList
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class RemoteFetched(Message):
         self.ok = ok
 
 
-class LogsScreen(Screen[None]):
+class LogsScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     LogsScreen { layout: vertical; }
     LogsScreen #logs-bar { height: 1; }

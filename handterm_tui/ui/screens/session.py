@@ -22,6 +22,7 @@ from handterm_tui.auth.session import SessionState
 from handterm_tui.commands.account import OFFLINE_HINT, SessionControls, session_fields
 from handterm_tui.commands.runner import Run
 from handterm_tui.ui.widgets.account_form import AccountScreen, FormNote
+from handterm_tui.ui.widgets.choice import ChoiceScreen
 
 if TYPE_CHECKING:
     from handterm_tui.auth.session import SessionStatus
@@ -149,7 +150,25 @@ class SessionScreen(AccountScreen[None]):
 
     @on(Button.Pressed, "#signout")
     def action_sign_out(self) -> None:
-        if self.query_one("#signout", Button).disabled:
+        """Sign-out is asked, never done on one key: the safe answer, Cancel, has the focus."""
+        if self.query_one("#signout", Button).disabled or self._busy:
+            return
+        status = self._status
+        who = status.username if status is not None and status.username else "this account"
+        self.app.push_screen(
+            ChoiceScreen(
+                f"Sign {who} out everywhere? This device forgets the tokens; "
+                "your records stay here.",
+                [("yes", "Yes, sign out"), ("cancel", "Cancel")],
+                default="cancel",
+                title="Sign out",
+            ),
+            self._sign_out_chosen,
+        )
+
+    def _sign_out_chosen(self, answer: str | None) -> None:
+        if answer != "yes":
+            self.note.say("Still signed in: sign-out cancelled.", "info")
             return
         if self._begin("Signing out…"):
             self._sign_out()

@@ -12,9 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
+from handterm_tui.ui.keyguard import KeyGuard
 
 
-class TutorialScreen(Screen[None]):
+class TutorialScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     TutorialScreen { layout: vertical; }
     TutorialScreen #tut-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }

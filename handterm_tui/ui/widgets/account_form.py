@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from handterm_tui.commands.runner import Run
+from handterm_tui.ui.keyguard import KeyGuard
 
 if TYPE_CHECKING:
     from handterm_tui.ui.app import HandtermApp
@@ -67,7 +68,7 @@ class FormNote(Static):
         self.update(GLYPHS.get(kind, "") + text if text else "")
 
 
-class AccountScreen(ModalScreen[T]):
+class AccountScreen(KeyGuard, ModalScreen[T]):
     """A centred box over the terminal; Esc cancels. Subclasses compose into ``#box``."""
 
     DEFAULT_CSS = """
