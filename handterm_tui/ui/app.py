@@ -12,6 +12,7 @@ from typing import Any
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
 
@@ -21,6 +22,7 @@ from handterm_tui.core.records import Record, utc_now
 from handterm_tui.store import Store
 from handterm_tui.ui.keyguard import GUARD_SECONDS, KeyGuard
 from handterm_tui.ui.screens.terminal import TerminalScreen
+from handterm_tui.ui.widgets.prompt import PromptInput
 
 TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
 
@@ -86,10 +88,22 @@ class HandtermApp(App[int]):
         """Keys dropped before bindings and forwarding (see ui/keyguard.py)."""
         stack = self.screen_stack
         screen = stack[-1] if stack else None
-        # Typed on from the prompt: not an action on the screen that just opened.
-        return isinstance(screen, KeyGuard) and screen.key_guarded(
+        if isinstance(screen, KeyGuard) and screen.key_guarded(
             event.key, self._guard_clock(), self.key_guard_s
-        )
+        ):
+            return True  # typed on from the prompt: not an action on the screen just opened
+        focused = self.focused
+        # The line is full: dropped here, so a flood of keys costs almost nothing.
+        return isinstance(focused, PromptInput) and focused.drops(event)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver with back-pressure on input (see ui/driver.py)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver" and driver.__module__ == "textual.drivers.linux_driver":
+            from handterm_tui.ui.driver import BoundedLinuxDriver
+
+            return BoundedLinuxDriver
+        return driver
 
     def on_mount(self) -> None:
         # ScreenResume does not bubble to the app: follow screen changes to set the blink.

@@ -227,6 +227,11 @@ class TerminalScreen(Screen[None]):
         event.stop()
         self.notify(event.text, severity="warning")
 
+    @on(PromptInput.LineFull)
+    def _line_full(self, event: PromptInput.LineFull) -> None:
+        event.stop()
+        self.notify(event.text, severity="warning")
+
     @on(PromptInput.CompleteRequested)
     def _complete(self, event: PromptInput.CompleteRequested) -> None:
         event.stop()

@@ -1,7 +1,9 @@
 """The prompt line: ``guest@handterm ~$ `` and the input that times every keystroke.
 
-While a secret is asked for, the label and the masking are one state of the prompt line, so
-nothing (a status refresh, a session change) can show one without the other.
+The line is bounded (``MAX_LINE`` characters): keys beyond it are dropped with one message
+per line, so a terminal without bracketed paste cannot grow it (or the keystroke timings)
+without limit. While a secret is asked for, the label and the masking are one state of the
+prompt line, so nothing (a status refresh, a session change) can show one without the other.
 """
 
 from __future__ import annotations
@@ -61,11 +63,24 @@ class PromptInput(Input):
             self.text = text
             super().__init__()
 
+    class LineFull(Message):
+        """Keys were dropped because the line is at its maximum length (once per line)."""
+
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
+
     def __init__(self, *, clock: Callable[[], float] | None = None, **kwargs: object) -> None:
-        super().__init__(compact=True, select_on_focus=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(
+            compact=True,
+            select_on_focus=False,
+            max_length=MAX_LINE,
+            **kwargs,  # type: ignore[arg-type]
+        )
         self._clock = clock or (lambda: time.monotonic() * 1000.0)
         self._last_key_ms: float | None = None
         self.keystrokes: list[Keystroke] = []
+        self._full_told = False  # the "line is full" message is given once per line
 
     @property
     def secret(self) -> bool:
@@ -75,6 +90,7 @@ class PromptInput(Input):
     def reset_timing(self) -> None:
         self.keystrokes = []
         self._last_key_ms = None
+        self._full_told = False
 
     def note_enter(self) -> None:
         """Enter counts as a keystroke (the web times it too)."""
@@ -94,8 +110,33 @@ class PromptInput(Input):
                 event.stop()
                 event.prevent_default()
                 return
+            if self.drops(event):
+                event.stop()
+                event.prevent_default()
+                return
             self._note(event.character)
         # Input._on_key runs after this one (Textual dispatches down the MRO).
+
+    def drops(self, event: events.Key) -> bool:
+        """True when the line is full and ``event`` would add to it: drop it, untimed.
+
+        The app asks this before forwarding a key, so a flood of keys costs almost nothing.
+        """
+        if not event.is_printable or len(self.value) < MAX_LINE or not self.selection.is_empty:
+            return False
+        self._tell_full()
+        return True
+
+    def _tell_full(self) -> None:
+        if self._full_told:
+            return
+        self._full_told = True
+        self.post_message(
+            self.LineFull(
+                f"The line is full ({MAX_LINE:,} characters): further keys are dropped. "
+                "Press Enter to run it or Ctrl+C to clear it."
+            )
+        )
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
