@@ -57,7 +57,7 @@ def run_once(which: str, home: str, feed_bytes: int) -> dict[str, float]:
         [sys.executable, str(Path(__file__).resolve()), "--target", which],
         stdin=slave,
         stdout=slave,
-        stderr=subprocess.DEVNULL,
+        stderr=slave,  # Textual draws on stderr
         env=env,
         cwd=HERE,
         start_new_session=True,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from typing import Any
 
 from textual import events
@@ -27,16 +28,36 @@ class BoundedLinuxDriver(LinuxDriver):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._in_flight = 0
+        self._pending: deque[Message] = deque()
+        self._lock = threading.Lock()
+        self._flush_due = False
 
     def send_message(self, message: Message) -> None:
-        # Cheaper than the base class's run_coroutine_threadsafe (no task per key).
-        self._loop.call_soon_threadsafe(self._app.post_message, message)
         if threading.current_thread() is not self._key_thread:
-            return  # resize and other events from the loop itself
+            super().send_message(message)  # resize and other events from the loop itself
+            return
+        self._hand_over(message)
         self._in_flight += 1
         if self._in_flight >= BATCH:
             self._in_flight = 0
             self._wait_for_app()
+
+    def _hand_over(self, message: Message) -> None:
+        """Queue for the loop, in order; many per wake-up of the loop when keys come fast."""
+        with self._lock:
+            self._pending.append(message)
+            wake, self._flush_due = not self._flush_due, True
+        if wake:
+            self._loop.call_soon_threadsafe(self._flush)
+
+    def _flush(self) -> None:
+        with self._lock:
+            batch = list(self._pending)
+            self._pending.clear()
+            self._flush_due = False
+        post = self._app.post_message
+        for message in batch:
+            post(message)
 
     def _wait_for_app(self) -> None:
         """Block the input thread until the events sent so far have been handled."""
@@ -53,7 +74,7 @@ class BoundedLinuxDriver(LinuxDriver):
                 return
             target.call_later(handled.set)
 
-        self._loop.call_soon_threadsafe(app.post_message, events.Callback(callback=relay))
+        self._hand_over(events.Callback(callback=relay))  # behind the events sent so far
         deadline = time.monotonic() + WAIT_S
         while not handled.wait(0.05):
             if self.exit_event.is_set() or time.monotonic() > deadline:
