@@ -100,9 +100,13 @@ class AccountScreen(KeyGuard, ModalScreen[T]):
             field.cursor_blink = blink
 
     def later(self, callback: Callable[..., Any], *args: Any) -> None:
-        """From a worker thread: run ``callback`` on the UI thread, unless the app has gone."""
-        with contextlib.suppress(RuntimeError):  # the app shut down while we waited
-            self.app.call_from_thread(callback, *args)
+        """From a worker thread: run ``callback`` on the UI thread, unless the app has gone.
+
+        Queued on the app without waiting for it: a callback that closes this screen would
+        otherwise cancel the worker still waiting for it (a WorkerCancelled, now and then).
+        """
+        with contextlib.suppress(RuntimeError):  # the app shut down meanwhile
+            self.app.call_later(callback, *args)
 
     def keep(self, run: Run) -> None:
         """Show a stored record in the scrollback and refresh the prompt and status bar."""
