@@ -1,4 +1,7 @@
-"""Run every bench_*.py here, one after another (make bench)."""
+"""Run every bench_*.py here, one after another (make bench).
+
+bench_input.py types 1 MB into handterm on a real pty (a few minutes; BENCH_RUNS=1 for one run).
+"""
 
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ def test_a_wrt_that_fails_keeps_nothing_and_says_so(store: Store) -> None:
     fill(store)
     notes = store.notes.count()
     runner = Runner(Context(config=config_mod.load(), store=store, interactive=False))
-    run = runner.start("wrt " + "n" * 9_000)
+    run = runner.start("wrt " + "n" * 3_000)  # within the line limit, past the room left
     assert not run.outcome.ok
     assert (
         run.outcome.text.startswith("Not noted; nothing was kept:") and "full" in run.outcome.text

@@ -417,11 +417,11 @@ def logout(ctx: Context, cmd: ParsedCommand) -> Outcome:
     auth.session.start()
     owner = ctx.owner()
     waiting = ctx.store.outbox.count(owner=owner) if owner.signed_in else 0
-    if not waiting:
-        return Outcome(auth.session.sign_out())
-    if cmd.switches.get("sync-first"):
-        return _sync_then_sign_out(ctx, auth)
     who = owner.username or "this account"
+    if not owner.signed_in or not (waiting or ctx.interactive):
+        return Outcome(auth.session.sign_out())
+    if cmd.switches.get("sync-first"):  # said on the line: nothing to ask
+        return _sync_then_sign_out(ctx, auth)
     if not ctx.interactive:
         return _sign_out_keeping(auth, who, waiting)
 
@@ -430,15 +430,28 @@ def logout(ctx: Context, cmd: ParsedCommand) -> Outcome:
             return _sync_then_sign_out(ctx, auth)
         if choice == "keep":
             return _sign_out_keeping(auth, who, waiting)
-        return Outcome(f"Still signed in as {who}; nothing changed.", status=USAGE)
+        if choice == "yes":
+            return Outcome(auth.session.sign_out())
+        return Outcome(f"Still signed in as {who}: sign-out cancelled.", record=False)
+
+    if not waiting:  # a sign-out is never one stray key away: it is asked
+        return Outcome(
+            action=Choose(
+                f"Sign {who} out everywhere? This device forgets the tokens; "
+                "your records stay here.",
+                (("yes", "Yes, sign out"), ("cancel", "Cancel")),
+                default="cancel",
+                then=then,
+            )
+        )
 
     return Outcome(
         action=Choose(
-            f"{who} has {_items(waiting)} still waiting to upload. Before signing out:",
+            f"Sign {who} out everywhere? {who} has {_items(waiting)} still waiting to upload.",
             (
-                ("upload", "Upload them first"),
-                ("keep", f"Keep them for {who}'s next sign-in"),
-                ("cancel", "Cancel: stay signed in"),
+                ("upload", "Upload, then sign out"),
+                ("keep", f"Sign out, keep them for {who}"),
+                ("cancel", "Cancel"),
             ),
             default="cancel",
             then=then,

@@ -15,7 +15,7 @@ from handterm_tui.store.db import StoreError
 
 log = logging.getLogger("handterm.commands")
 
-MAX_LINE = 10_000  # a paste longer than this is refused, not run
+MAX_LINE = 4096  # the prompt holds at most this many characters; a longer line is not run
 
 
 @dataclass

@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
 
@@ -22,7 +23,9 @@ from handterm_tui.config import Config
 from handterm_tui.core.records import Record, utc_now
 from handterm_tui.services import OfflineServices, Services, Unavailable
 from handterm_tui.store import Store, StoreError
+from handterm_tui.ui.keyguard import GUARD_SECONDS, KeyGuard
 from handterm_tui.ui.screens.terminal import TerminalScreen
+from handterm_tui.ui.widgets.prompt import PromptInput
 
 TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
 STORE_NOTICE_SECONDS = 1.0
@@ -70,7 +73,11 @@ class HandtermApp(App[int]):
         clock: Callable[[], datetime] = utc_now,
         monotonic_ms: Callable[[], float] | None = None,
         cursor_blink: bool = True,
+        key_guard_s: float = GUARD_SECONDS,
+        guard_clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``key_guard_s``/``guard_clock``: how long keys are dropped after a screen opens
+        from the prompt, on which clock (seconds); tests inject both."""
         super().__init__()
         self.ctx = Context(
             config=config,
@@ -82,6 +89,8 @@ class HandtermApp(App[int]):
         self.runner = Runner(self.ctx)
         self._monotonic_ms = monotonic_ms or (lambda: time.monotonic() * 1000.0)
         self.cursor_blink = cursor_blink
+        self.key_guard_s = key_guard_s
+        self._guard_clock = guard_clock
         self._last_state: object = None  # the session state last announced
         self._last_account: tuple[str | None] | None = None  # whose records are shown
         self._session_loaded = False
@@ -90,9 +99,35 @@ class HandtermApp(App[int]):
     def monotonic_ms(self) -> float:
         return self._monotonic_ms()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self._drop_key(event):
+            return
+        await super().on_event(event)
+
+    def _drop_key(self, event: events.Key) -> bool:
+        """Keys dropped before bindings and forwarding (see ui/keyguard.py)."""
+        stack = self.screen_stack
+        screen = stack[-1] if stack else None
+        if isinstance(screen, KeyGuard) and screen.key_guarded(
+            event.key, self._guard_clock(), self.key_guard_s
+        ):
+            return True  # typed on from the prompt: not an action on the screen just opened
+        focused = self.focused
+        # The line is full: dropped here, so a flood of keys costs almost nothing.
+        return isinstance(focused, PromptInput) and focused.drops(event)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's terminal driver with back-pressure on input (see ui/driver.py)."""
+        driver = super().get_driver_class()
+        if driver.__name__ == "LinuxDriver" and driver.__module__ == "textual.drivers.linux_driver":
+            from handterm_tui.ui.driver import BoundedLinuxDriver
+
+            return BoundedLinuxDriver
+        return driver
+
     def on_mount(self) -> None:
         # ScreenResume does not bubble to the app: follow screen changes to set the blink.
-        self.screen_change_signal.subscribe(self, lambda _screen: self._apply_blink())
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.push_screen(TerminalScreen())
         if not isinstance(self.ctx.services, OfflineServices):
             self.ctx.services.subscribe(lambda _status: self.post_message(SessionChanged()))
@@ -188,6 +223,11 @@ class HandtermApp(App[int]):
         elif state is SessionState.SIGNED_IN and previous is SessionState.UNREACHABLE:
             self.terminal.scrollback.add_notice("Back online.")
 
+    def _screen_changed(self, screen: Screen[Any]) -> None:
+        self._apply_blink()
+        if isinstance(screen, KeyGuard):
+            screen.arm_key_guard(self._guard_clock())
+
     def _apply_blink(self) -> None:
         from textual.widgets import Input
 
@@ -253,7 +293,7 @@ class HandtermApp(App[int]):
             self._choose(run, key, done)
 
         self.push_screen(
-            ChoiceScreen(action.question, list(action.options), action.default), answered
+            ChoiceScreen(action.question, action.options, default=action.default), answered
         )
 
     @work(thread=True, exit_on_error=False, group="choice")

@@ -303,11 +303,10 @@ async def test_session_screen_refresh_and_sign_out(
         assert "Refreshed" in app.screen.query_one("#note").text
         assert "1 made" in screen_text(app)
 
-        await pilot.press("s")
+        await pilot.press("s")  # asks first, and what to do with what still waits
         await settle(pilot)
-        # `session` itself waits to upload: sign-out asks what to do with it first.
         asked = await answer_choice(pilot, "keep")
-        assert f"{user} has 1 item still waiting" in asked
+        assert f"Sign {user} out everywhere? {user} has 1 item still waiting" in asked
         await settle(pilot)
         note = app.screen.query_one("#note").text
         assert "Signed out everywhere." in note and f"Kept here for {user}: 1 item" in note

@@ -149,3 +149,19 @@ def test_session_screen_ended(snap_compare: Any, make_app: Callable[..., Any], s
         await settle(pilot)
 
     assert snap_compare(app_with_fake(make_app, store), run_before=run_before, terminal_size=SIZE)
+
+
+def test_session_sign_out_asks_first(
+    snap_compare: Any, make_app: Callable[..., Any], store: Any
+) -> None:
+    """`s` on the session screen asks; Cancel, the safe answer, has the focus."""
+
+    async def run_before(pilot: Any) -> None:
+        pilot.app.ctx.services.auth().session.sign_in("alice", "pw")
+        controls = FrozenControls(pilot.app.ctx, signed_in_status())
+        pilot.app.open_screen("session", {"controls": controls})
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+
+    assert snap_compare(app_with_fake(make_app, store), run_before=run_before, terminal_size=SIZE)

@@ -64,7 +64,8 @@ async def answer_choice(pilot: Any, key: str | None = None) -> str:
     if key is None:
         await pilot.press("escape")
     else:
-        await pilot.click(f"#choice-{key}")
+        (button,) = [b for b in screen.query("Button") if b.name == key]
+        await pilot.click(button)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     return asked

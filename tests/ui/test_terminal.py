@@ -163,3 +163,49 @@ async def test_works_with_no_color(
         await type_line(pilot, "hepl")
         screen = app.export_screenshot()
         assert "✗&#160;404" in screen or "✗ 404" in screen
+
+
+async def test_a_flood_of_keys_stops_at_the_line_limit_with_one_message(
+    make_app: Callable[..., Any],
+) -> None:
+    """A terminal without bracketed paste types a long paste key by key."""
+    from textual.notifications import Notify
+
+    from handterm_tui.commands.runner import MAX_LINE
+
+    notes: list[str] = []  # every notification shown (toasts expire; this list does not)
+
+    def hook(message: Any) -> None:
+        if isinstance(message, Notify):
+            notes.append(message.notification.message)
+
+    def full() -> list[str]:
+        return [n for n in notes if "line is full" in n]
+
+    app = make_app()
+    async with app.run_test(notifications=True, message_hook=hook) as pilot:
+        for i in range(20_000):
+            app.post_message(events.Key("x", "x"))  # as the driver posts them
+            if i % 2_000 == 1_999:
+                await pilot.pause()
+        await pilot.pause()
+        prompt = app.terminal.prompt
+        assert MAX_LINE == 4096
+        assert prompt.value == "x" * MAX_LINE
+        assert len(prompt.keystrokes) == MAX_LINE  # the dropped keys are not timed either
+        assert full() == [
+            "The line is full (4,096 characters): further keys are dropped. "
+            "Press Enter to run it or Ctrl+C to clear it."
+        ]
+        app.terminal.prompt.post_message(events.Paste("more"))  # no room left: refused
+        await pilot.pause()
+        assert prompt.value == "x" * MAX_LINE
+        assert any("Paste refused" in n for n in notes)
+
+        await pilot.press("ctrl+c")  # a fresh line types normally, and may fill up once more
+        await type_line(pilot, "wrt still here")
+        assert shown_lines(app)[-1] == "wrt still here"
+        for _ in range(MAX_LINE + 10):
+            app.post_message(events.Key("y", "y"))
+        await pilot.pause()
+        assert len(full()) == 2 and prompt.value == "y" * MAX_LINE

@@ -28,6 +28,7 @@ from handterm_tui.core.practice import (
     result_record,
 )
 from handterm_tui.core.records import Record
+from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.hand import chord_hint_text
 from handterm_tui.ui.widgets.practice import (
     GameView,
@@ -48,7 +49,7 @@ def app_clock(app: App[Any]) -> Callable[[], float]:
     return lambda: time.monotonic() * 1000.0
 
 
-class GameScreen(Screen[None]):
+class GameScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     GameScreen { layout: vertical; }
     GameScreen #game-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }

@@ -26,6 +26,7 @@ from handterm_tui.logbook.detail import header_lines, keystroke_lines, record_te
 from handterm_tui.logbook.pager import Pager
 from handterm_tui.services import OfflineServices, Services, Unavailable
 from handterm_tui.store.log_index import Filter, LogIndex, Row, upload_state
+from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.logs_list import LogList
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class RemoteFetched(Message):
         self.ok = ok
 
 
-class LogsScreen(Screen[None]):
+class LogsScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     LogsScreen { layout: vertical; }
     LogsScreen #logs-bar { height: 1; }

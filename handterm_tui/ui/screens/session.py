@@ -150,7 +150,9 @@ class SessionScreen(AccountScreen[None]):
 
     @on(Button.Pressed, "#signout")
     def action_sign_out(self) -> None:
-        if self.query_one("#signout", Button).disabled:
+        """Sign-out is asked, never done on one key: `logout` asks first (what to do with
+        items still waiting, or just "sign out?"), the safe answer focused."""
+        if self.query_one("#signout", Button).disabled or self._busy:
             return
         if self._begin("Signing out…"):
             self._sign_out()

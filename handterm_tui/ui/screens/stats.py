@@ -18,11 +18,12 @@ from textual.widgets import Static
 from handterm_tui.commands.builtin import target_wpm
 from handterm_tui.commands.practice import load_progress
 from handterm_tui.core import progress
+from handterm_tui.ui.keyguard import KeyGuard
 
 WIDE = 110  # columns from which the two tables sit side by side
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     StatsScreen { layout: vertical; }
     StatsScreen #stats-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }

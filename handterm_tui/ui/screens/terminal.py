@@ -188,20 +188,10 @@ class TerminalScreen(Screen[None]):
         self._enter_secret_mode(self._secret_prompts[0])
 
     def _enter_secret_mode(self, label: str) -> None:
-        prompt = self.prompt
-        prompt.value = ""
-        prompt.secret = True
-        prompt.password = True
-        prompt.reset_timing()
-        self.query_one(PromptLine).set_label(label.rstrip() + " ")
+        self.query_one(PromptLine).ask_secret(label)
 
     def _leave_secret_mode(self) -> None:
-        prompt = self.prompt
-        prompt.value = ""
-        prompt.secret = False
-        prompt.password = False
-        prompt.reset_timing()
-        self.query_one(PromptLine).set_label(None)
+        self.query_one(PromptLine).end_secret()
 
     def _secret_entered(self, value: str) -> None:
         run = self._pending
@@ -260,6 +250,11 @@ class TerminalScreen(Screen[None]):
 
     @on(PromptInput.PasteRefused)
     def _paste_refused(self, event: PromptInput.PasteRefused) -> None:
+        event.stop()
+        self.notify(event.text, severity="warning")
+
+    @on(PromptInput.LineFull)
+    def _line_full(self, event: PromptInput.LineFull) -> None:
         event.stop()
         self.notify(event.text, severity="warning")
 

@@ -13,10 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
+from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.hand import chord_hint_text
 
 
-class TutorialScreen(Screen[None]):
+class TutorialScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     TutorialScreen { layout: vertical; }
     TutorialScreen #tut-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }

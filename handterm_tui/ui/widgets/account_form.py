@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from handterm_tui.commands.runner import Run
+from handterm_tui.ui.keyguard import KeyGuard
 
 if TYPE_CHECKING:
     from handterm_tui.ui.app import HandtermApp
@@ -67,7 +68,7 @@ class FormNote(Static):
         self.update(GLYPHS.get(kind, "") + text if text else "")
 
 
-class AccountScreen(ModalScreen[T]):
+class AccountScreen(KeyGuard, ModalScreen[T]):
     """A centred box over the terminal; Esc cancels. Subclasses compose into ``#box``."""
 
     DEFAULT_CSS = """
@@ -99,9 +100,13 @@ class AccountScreen(ModalScreen[T]):
             field.cursor_blink = blink
 
     def later(self, callback: Callable[..., Any], *args: Any) -> None:
-        """From a worker thread: run ``callback`` on the UI thread, unless the app has gone."""
-        with contextlib.suppress(RuntimeError):  # the app shut down while we waited
-            self.app.call_from_thread(callback, *args)
+        """From a worker thread: run ``callback`` on the UI thread, unless the app has gone.
+
+        Queued on the app without waiting for it: a callback that closes this screen would
+        otherwise cancel the worker still waiting for it (a WorkerCancelled, now and then).
+        """
+        with contextlib.suppress(RuntimeError):  # the app shut down meanwhile
+            self.app.call_later(callback, *args)
 
     def keep(self, run: Run) -> None:
         """Show a stored record in the scrollback and refresh the prompt and status bar."""

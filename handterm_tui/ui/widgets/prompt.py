@@ -1,4 +1,10 @@
-"""The prompt line: ``guest@handterm ~$ `` and the input that times every keystroke."""
+"""The prompt line: ``guest@handterm ~$ `` and the input that times every keystroke.
+
+The line is bounded (``MAX_LINE`` characters): keys beyond it are dropped with one message
+per line, so a terminal without bracketed paste cannot grow it (or the keystroke timings)
+without limit. While a secret is asked for, the label and the masking are one state of the
+prompt line, so nothing (a status refresh, a session change) can show one without the other.
+"""
 
 from __future__ import annotations
 
@@ -57,16 +63,34 @@ class PromptInput(Input):
             self.text = text
             super().__init__()
 
+    class LineFull(Message):
+        """Keys were dropped because the line is at its maximum length (once per line)."""
+
+        def __init__(self, text: str) -> None:
+            self.text = text
+            super().__init__()
+
     def __init__(self, *, clock: Callable[[], float] | None = None, **kwargs: object) -> None:
-        super().__init__(compact=True, select_on_focus=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__(
+            compact=True,
+            select_on_focus=False,
+            max_length=MAX_LINE,
+            **kwargs,  # type: ignore[arg-type]
+        )
         self._clock = clock or (lambda: time.monotonic() * 1000.0)
         self._last_key_ms: float | None = None
         self.keystrokes: list[Keystroke] = []
-        self.secret = False  # while True nothing typed is timed or kept
+        self._full_told = False  # the "line is full" message is given once per line
+
+    @property
+    def secret(self) -> bool:
+        """While True nothing typed is timed or kept (set through PromptLine only)."""
+        return self.password
 
     def reset_timing(self) -> None:
         self.keystrokes = []
         self._last_key_ms = None
+        self._full_told = False
 
     def note_enter(self) -> None:
         """Enter counts as a keystroke (the web times it too)."""
@@ -86,8 +110,33 @@ class PromptInput(Input):
                 event.stop()
                 event.prevent_default()
                 return
+            if self.drops(event):
+                event.stop()
+                event.prevent_default()
+                return
             self._note(event.character)
         # Input._on_key runs after this one (Textual dispatches down the MRO).
+
+    def drops(self, event: events.Key) -> bool:
+        """True when the line is full and ``event`` would add to it: drop it, untimed.
+
+        The app asks this before forwarding a key, so a flood of keys costs almost nothing.
+        """
+        if not event.is_printable or len(self.value) < MAX_LINE or not self.selection.is_empty:
+            return False
+        self._tell_full()
+        return True
+
+    def _tell_full(self) -> None:
+        if self._full_told:
+            return
+        self._full_told = True
+        self.post_message(
+            self.LineFull(
+                f"The line is full ({MAX_LINE:,} characters): further keys are dropped. "
+                "Press Enter to run it or Ctrl+C to clear it."
+            )
+        )
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
@@ -125,7 +174,12 @@ class PromptInput(Input):
 
 
 class PromptLine(Horizontal):
-    """``user@handterm ~$`` followed by the input."""
+    """``user@handterm ~$`` followed by the input.
+
+    It owns one state: normal (the ``user@handterm`` label, input shown and timed) or secret
+    (the question as label, input masked and not timed). Label and masking are always set
+    together from that state, by :meth:`_apply`.
+    """
 
     DEFAULT_CSS = """
     PromptLine { height: 1; }
@@ -137,6 +191,7 @@ class PromptLine(Horizontal):
         super().__init__(id="prompt-line")
         self._user = user
         self._clock = clock
+        self._secret_label: str | None = None  # None: the normal prompt
 
     def compose(self) -> ComposeResult:
         yield Static(prompt_text(self._user), id="prompt-label")
@@ -146,11 +201,39 @@ class PromptLine(Horizontal):
     def input(self) -> PromptInput:
         return self.query_one(PromptInput)
 
-    def set_user(self, user: str | None) -> None:
-        self._user = user
-        self.query_one("#prompt-label", Static).update(prompt_text(user))
+    @property
+    def asking_secret(self) -> str | None:
+        """The question while a secret is asked for, else None."""
+        return self._secret_label
 
-    def set_label(self, label: str | None) -> None:
-        """A different label while asking for a secret; None restores the prompt."""
-        widget = self.query_one("#prompt-label", Static)
-        widget.update(prompt_text(self._user) if label is None else Text(label, style="bold"))
+    def label_text(self) -> Text:
+        if self._secret_label is not None:
+            return Text(self._secret_label.rstrip() + " ", style="bold")
+        return prompt_text(self._user)
+
+    def set_user(self, user: str | None) -> None:
+        """Who is signed in; shown in the label once no secret is being asked for."""
+        self._user = user
+        self._apply()
+
+    def ask_secret(self, label: str) -> None:
+        """Ask for a secret: the label becomes the question and the input is masked."""
+        self._secret_label = label
+        self._clear()
+        self._apply()
+
+    def end_secret(self) -> None:
+        """Back to the normal prompt: the label and an unmasked input."""
+        self._secret_label = None
+        self._clear()
+        self._apply()
+
+    def _clear(self) -> None:
+        # Nothing typed carries over between a command and a secret, or between two secrets.
+        self.input.value = ""
+        self.input.reset_timing()
+
+    def _apply(self) -> None:
+        """Label and masking from the one state, always together."""
+        self.input.password = self._secret_label is not None
+        self.query_one("#prompt-label", Static).update(self.label_text())
