@@ -112,13 +112,13 @@ def login_main(config: Config, username: str | None, password_stdin: bool) -> in
 
 def _offer_unowned(ctx: Context, *, ask: bool) -> None:
     """The prompt's offer, on the shell: asked on a terminal, else kept apart (and said)."""
-    from handterm_tui.cli import _ask_choice
+    from handterm_tui.cli_exec import ask_choice
     from handterm_tui.commands.account import offer_unowned
     from handterm_tui.commands.base import Choose, Outcome
 
     offer = offer_unowned(ctx, Outcome()).action
     if isinstance(offer, Choose):
-        picked = _ask_choice(offer) if ask else None
+        picked = ask_choice(offer) if ask else None
         print(offer.then(picked or offer.default).text)
 
 
@@ -140,7 +140,7 @@ def _answer(system: AuthSystem, challenge: object, username: str, password: str)
 def logout_main(config: Config, sync_first: bool = False) -> int:
     """Global sign-out (best effort) and erase every stored token copy: the prompt's `logout`
     without a question (what waits is kept, or uploaded first with ``sync_first``)."""
-    from handterm_tui.cli import run_exec
+    from handterm_tui.cli_exec import run_exec
 
     return run_exec(config, ["logout --sync-first" if sync_first else "logout"])
 

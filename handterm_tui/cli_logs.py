@@ -118,11 +118,11 @@ def logs_main(config: Config, argv: list[str]) -> int:
     except SystemExit as exc:
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_USAGE
     from handterm_tui.app_factory import build_context
-    from handterm_tui.cli import _prepare_session
+    from handterm_tui.cli_exec import prepare_session
 
     ctx = build_context(config, interactive=False)
     try:
-        _prepare_session(ctx)  # whose records to list: the signed-in account's
+        prepare_session(ctx)  # whose records to list: the signed-in account's
         if getattr(args, "remote", False) and not _fetch(ctx, limit=1000):
             return 1
         viewer = ctx.owner()

@@ -95,7 +95,7 @@ def test_exec_outbox_sees_the_session_like_the_tui(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from handterm_tui.cli import run_exec
+    from handterm_tui.cli_exec import run_exec
 
     user, password, _ = backend_user
     cfg = config_for(backend)

@@ -131,7 +131,7 @@ def test_exec_whoami_knows_the_signed_in_user(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from handterm_tui.cli import run_exec
+    from handterm_tui.cli_exec import run_exec
 
     user, password, _ = backend_user
     config = config_for(backend)
