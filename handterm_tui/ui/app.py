@@ -299,8 +299,7 @@ class HandtermApp(App[int]):
     @work(thread=True, exit_on_error=False, group="choice")
     def _choose(self, run: Run, key: str | None, done: Callable[[Run], None]) -> None:
         finished = self.runner.choose(run, key)
-        with contextlib.suppress(RuntimeError):  # the app shut down meanwhile
-            self.call_from_thread(done, finished)
+        self.call_later(done, finished)  # thread-safe; a no-op once the app is gone
 
     def record_added(self, record: Record) -> None:
         """A record stored outside the prompt (a game result) joins the scrollback."""

@@ -135,13 +135,13 @@ class TerminalScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="command")
     def _run_in_thread(self, line: str, keys: list[Keystroke]) -> None:
         run = self.happ.runner.start(line, keys)
-        self.app.call_from_thread(self.show_run, run)
+        self.app.call_later(self.show_run, run)  # thread-safe; a no-op once the app is gone
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="command")
     def _finish_in_thread(self, run: Run, secrets: list[str]) -> None:
         finished = self.happ.runner.finish(run, *secrets)
         secrets.clear()
-        self.app.call_from_thread(self.show_run, finished)
+        self.app.call_later(self.show_run, finished)
 
     def _set_busy(self, what: str | None) -> None:
         self._busy = what is not None
