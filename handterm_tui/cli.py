@@ -256,7 +256,7 @@ def _main(argv: Sequence[str] | None) -> int:
                 return cli_auth.logout_main(config, args.sync_first)
             return cli_auth.status_main(config, args.json)
         if args.command in ("sync", "logs"):
-            from handterm_tui import cli_logs  # type: ignore[attr-defined]
+            from handterm_tui import cli_logs
 
             if args.command == "sync":
                 return int(cli_logs.sync_main(config, args.json, args.include_signed_out))

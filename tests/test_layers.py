@@ -41,3 +41,23 @@ def test_core_layers_import_without_textual_or_network_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_every_screen_a_command_opens_exists() -> None:
+    """Each ``OpenScreen("name")`` in a command names a screen of the table, and each screen
+    of the table has its ``open_screen``."""
+    from handterm_tui.ui.screens import SCREENS, opener
+
+    named: set[str] = set()
+    for path in (PACKAGE / "commands").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "OpenScreen"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                named.add(str(node.args[0].value))
+    assert named and named <= set(SCREENS)
+    assert all(callable(opener(name)) for name in SCREENS)

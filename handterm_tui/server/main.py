@@ -105,7 +105,7 @@ class _MotoThread:
     client app's Cognito actions (gate.py); `s3` answers only S3 (for `--s3-endpoint local`)."""
 
     def __init__(self, host: str, port: int, serves: str = "cognito") -> None:
-        from moto.moto_server.werkzeug_app import (  # type: ignore[attr-defined]
+        from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
             create_backend_app,

@@ -120,7 +120,7 @@ def _strokes(raw: str) -> list[tuple[str, float | None]]:
             type(c) is str and len(c) == 1 and (ms is None or type(ms) in _NUMBERS)
             for c, ms in data
         ):
-            return data  # type: ignore[no-any-return]
+            return data
     except (TypeError, ValueError):
         pass
     out: list[tuple[str, float | None]] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -271,13 +270,14 @@ class HandtermApp(App[int]):
     # -- hooks for commands and other screens -----------------------------------
 
     def open_screen(self, name: str, params: dict[str, Any] | None = None) -> None:
-        """Open ``handterm_tui.ui.screens.<name>`` through its ``open_screen(app, **params)``."""
-        try:
-            module = importlib.import_module(f"handterm_tui.ui.screens.{name}")
-        except ModuleNotFoundError:
-            self.notify(f"The {name} screen is not available in this build.", severity="warning")
+        """Open the screen ``name`` from the table in ``ui/screens``."""
+        from handterm_tui.ui.screens import opener
+
+        open_it = opener(name)
+        if open_it is None:
+            self.notify(f"There is no {name} screen.", severity="warning")
             return
-        module.open_screen(self, **(params or {}))
+        open_it(self, **(params or {}))
 
     def resolve_choice(self, run: Run, then: Callable[[Run], None] | None = None) -> None:
         """Ask the question a command asked (:class:`Choose`); its answer, or the safe default
