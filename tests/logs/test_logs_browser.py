@@ -194,36 +194,6 @@ async def test_copy_says_what_happened_and_export_writes_the_filtered_records(
     assert rows[0]["key"].startswith("command_") and rows[0]["where"] == "local"
 
 
-async def test_server_records_are_fetched_and_merged(
-    make_app: Callable[..., Any], store: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    fill(store, 6)
-
-    class Api:
-        def list_log(self, domain: str, limit: int = 10) -> list[str]:
-            return ["user_data/u/logs/command_2026-11-20T08:02:30.000Z.json"]
-
-        def get_log(self, key: str, limit: int = 10) -> list[str]:
-            rec = Record(line="make from-desktop", name="make", response="built")
-            rec.created_at = START + timedelta(minutes=2, seconds=30)
-            return [rec.dumps()]
-
-    app = make_app(store=store, api=Api())
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_browser(app, pilot)  # signed in: fetches at once
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "1 fetched" in screen.last_message
-        await pilot.press("f4")  # again: nothing new, nothing twice
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert "0 fetched, 1 already here" in screen.last_message
-        order = [line for line in screen_lines(app) if line.strip()]
-        names = [o for o in order if "from-desktop" in o]
-        assert names and "srv" in names[0]
-        assert order.index(names[0]) == 3  # after 08:05, 08:04, 08:03; before 08:02
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_snapshot_browser(
     snap_compare: Any, make_app: Callable[..., Any], store: Any, size: tuple[int, int]
