@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import openapi
-from .authorizer import Authorizer, Denied, bearer, bearer_july2024
+from .authorizer import Denied, bearer, bearer_july2024
 from .base import JULY2024, MAX_BODY, ApiError, Ctx, Route, reply
 from .faults import Faults
-from .poolstore import Pool
+from .identity import Authorizing, IdentityProvider
 from .routes_auth import AuthRoutes
 from .routes_data import DataRoutes
 from .storage import Storage
@@ -61,14 +61,14 @@ def _with_headers(send: Any, headers: list[tuple[bytes, bytes]]) -> Any:
 class Api(AuthRoutes, DataRoutes):
     def __init__(
         self,
-        pool: Pool,
+        idp: IdentityProvider,
         storage: Storage,
-        authorizer: Authorizer,
+        authorizer: Authorizing,
         compat: str | None = None,
         faults: Faults | None = None,
         cors_origins: Sequence[str] = DEFAULT_CORS_ORIGINS,
     ) -> None:
-        self.pool, self.storage, self.authorizer = pool, storage, authorizer
+        self.idp, self.storage, self.authorizer = idp, storage, authorizer
         self.cors_origins = frozenset(o.encode("latin-1") for o in cors_origins)
         self.compat, self.faults = compat, faults
         j = compat == JULY2024
