@@ -66,3 +66,11 @@ def authorize(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "isAuthorized": True,
         "context": {"username": identity.username, "exp": identity.exp},
     }
+
+
+def main(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The one function the stack deploys: the gateway's authorizer calls (type REQUEST with an
+    identity source) are answered by `authorize`, every route request by `handler`."""
+    if event.get("type") == "REQUEST" and "identitySource" in event:
+        return authorize(event, context)
+    return handler(event, context)
