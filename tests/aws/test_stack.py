@@ -17,7 +17,6 @@ pytest.importorskip("aws_cdk", reason="needs the aws extra")
 from handterm_tui.aws.stack import SettingError, StackSettings
 from handterm_tui.aws.stack_routes import ROUTES
 
-
 SYNTH = (sys.executable, "-m", "handterm_tui.cli", "aws", "synth")
 CFN_LINT = (sys.executable, "-c", "import sys; from cfnlint.runner import main; sys.exit(main())")
 
