@@ -169,6 +169,12 @@ def check_client(client: dict[str, Any]) -> ClientReport:
             "ALLOW_REFRESH_TOKEN_AUTH is not among the auth flows: no session outlives its "
             f"access token ({access.words})"
         )
+    if rotation:
+        report.findings.append(
+            "refresh token rotation is on: refreshing must use GetTokensFromRefreshToken and "
+            "REFRESH_TOKEN_AUTH (what handterm and the API's /refreshToken use) is refused, so "
+            f"users are signed out when the access token ends ({access.words})"
+        )
     if not revocation:
         report.findings.append(
             "token revocation is off: signing out cannot revoke refresh tokens "

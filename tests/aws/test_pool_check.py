@@ -126,3 +126,22 @@ def test_unreachable_cognito_is_exit_2(capsys, monkeypatch) -> None:
     code = main(["pool", "check", "us-east-1_X", "--json", "--endpoint-url", "http://127.0.0.1:9"])
     data = json.loads(capsys.readouterr().out)
     assert code == 2 and data["exit"] == 2 and "cannot reach Cognito" in data["error"]
+
+
+def test_refresh_token_rotation_is_a_finding_for_refresh_token_auth_clients() -> None:
+    """moto does not store rotation, so the described client is given here as Cognito sends it."""
+    from handterm_tui.aws.poolcheck import check_client
+
+    report = check_client(
+        {
+            "ClientId": "c",
+            "ClientName": "web",
+            "RefreshTokenValidity": 30,
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "EnableTokenRevocation": True,
+            "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
+        }
+    )
+    assert report.rotation is True
+    (finding,) = report.findings
+    assert "GetTokensFromRefreshToken" in finding and "1 hour" in finding
