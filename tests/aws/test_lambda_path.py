@@ -153,3 +153,41 @@ def test_the_stacks_pool_hides_whether_a_user_exists(tmp_path) -> None:
             401,
             {"code": "NotAuthorized", "message": "Incorrect username or password."},
         )
+
+
+BLOCKER = """
+import importlib.abc, sys
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"moto", "textual", "rich", "uvicorn", "httpx", "pycognito",
+                                  "aws_cdk", "werkzeug", "keyring"}:
+            raise ImportError(f"not in the Lambda: {name}")
+sys.meta_path.insert(0, Block())
+sys.path.insert(0, sys.argv[1])
+import handterm_tui.aws.lambda_handler as h
+assert h.__file__.startswith(sys.argv[1]), h.__file__
+h.main({"type": "REQUEST", "identitySource": []}, None)
+"""
+
+
+def test_the_lambda_bundle_imports_without_moto_the_tui_or_the_cdk(tmp_path, monkeypatch):
+    """What the stack uploads (the package without ui/, no moto, no Textual, no CDK) is enough
+    for the entry point to import and answer, here with "missing environment"."""
+    import subprocess
+    import sys
+
+    from handterm_tui.aws.app import bundle
+
+    folder = bundle(tmp_path / "lambda", with_dependencies=False)
+    assert not (folder / "handterm_tui" / "ui").exists()
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("HANDTERM_")}
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCKER, str(folder)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
+    assert "missing environment HANDTERM_USER_POOL_ID" in done.stderr, done.stderr
+    assert "not in the Lambda" not in done.stderr, done.stderr
