@@ -22,9 +22,16 @@ pytest.importorskip("mangum", reason="needs the aws extra")
 from handterm_tui.aws.testing import LambdaBackend
 
 SERVER_TESTS = Path(__file__).resolve().parent.parent / "server"
-# Lambda invocations need no credentials of the developer's; never pick any up.
-os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+
+@pytest.fixture(autouse=True)
+def moto_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """boto3 in these tests talks to moto only: fake keys, never a developer's own."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
 
 
 def load_server_tests(name: str) -> ModuleType:
