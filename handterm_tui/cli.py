@@ -340,6 +340,8 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(args_list)
     profile = getattr(args, "profile", None)
+    if args.command in _AWS_COMMANDS:  # e.g. `handterm --profile x pool check ...`
+        return _aws_main([args.command, *args.aws_args])
 
     if args.command == "locate":
         print(paths.LOCATIONS[args.what]())

@@ -145,3 +145,18 @@ def test_refresh_token_rotation_is_a_finding_for_refresh_token_auth_clients() ->
     assert report.rotation is True
     (finding,) = report.findings
     assert "GetTokensFromRefreshToken" in finding and "1 hour" in finding
+
+
+def test_the_global_profile_option_may_come_first(backend, capsys) -> None:
+    code = main(
+        [
+            "--profile",
+            "x",
+            "pool",
+            "check",
+            "us-east-1_Gone",
+            "--endpoint-url",
+            backend.cognito_endpoint,
+        ]
+    )
+    assert code == 1 and "no user pool us-east-1_Gone" in capsys.readouterr().out

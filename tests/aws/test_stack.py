@@ -264,3 +264,26 @@ def test_settings_from_context_with_units() -> None:
     )
     assert (got.refresh_days, got.access_minutes) == (90, 15)
     assert got.cors_origins == ("https://a.example",)
+
+
+def test_the_cdk_cli_app_command_synthesizes_where_the_cli_says(tmp_path) -> None:
+    """`handterm aws deploy` hands the CDK CLI `python -m handterm_tui.aws.app`; the CLI passes
+    context and the output folder in the environment, as here."""
+    out = tmp_path / "cdk.out"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JSII_SILENCE")}
+    env["CDK_OUTDIR"] = str(out)
+    env["CDK_CONTEXT_JSON"] = json.dumps({"bundle_deps": "false", "refresh_days": "90"})
+    done = subprocess.run(
+        [sys.executable, "-m", "handterm_tui.aws.app"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    template = json.loads((out / "HandTerm.template.json").read_text())
+    (client,) = [
+        r for r in template["Resources"].values() if r["Type"] == "AWS::Cognito::UserPoolClient"
+    ]
+    assert client["Properties"]["RefreshTokenValidity"] == 90 * 1440
