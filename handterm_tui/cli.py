@@ -305,9 +305,8 @@ def _silence_stdout() -> None:
 def _aws_main(args_list: list[str]) -> int:
     import importlib.util
 
-    if importlib.util.find_spec("boto3") is None or (
-        args_list[0] == "aws" and importlib.util.find_spec("aws_cdk") is None
-    ):
+    needs = {"aws": "aws_cdk", "pool": "boto3"}.get(args_list[0])  # profile import: nothing
+    if needs and importlib.util.find_spec(needs) is None:
         print(
             f"handterm {args_list[0]} needs the aws extra: pip install 'handterm-tui[aws]'",
             file=sys.stderr,
