@@ -5,8 +5,10 @@ API Gateway: 404 for unknown routes or methods, 401 when a protected route has n
 header, 403 when the authorizer denies, 413 past the payload limit, and 500 for crashes. Handlers
 turn every bad input into a 400 with a JSON message instead of crashing as the originals did.
 
-Cognito is called in-process on the hardened moto backend (under cognito.LOCK); the same backend
-answers pycognito over HTTP on the moto port, so both paths see one user pool.
+The routes reach Cognito and storage through small interfaces (identity.py, storage.py), so the
+same core has two homes: serve-local (identity.MotoIdentity: the hardened moto backend in this
+process, under cognito.LOCK, which also answers pycognito over HTTP on the moto port, so both
+paths see one user pool) and the AWS Lambda (handterm_tui.aws: boto3 Cognito and S3, Mangum).
 """
 
 from __future__ import annotations
