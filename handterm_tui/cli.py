@@ -94,7 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
         "serve-local", help="run the local HandTerm backend (127.0.0.1)", add_help=False
     )
     serve.add_argument("serve_args", nargs=argparse.REMAINDER)
+    # Owned by handterm_tui.aws.cli (the aws extra); listed here for --help only.
+    for name, text in _AWS_COMMANDS.items():
+        sub.add_parser(name, help=text, add_help=False).add_argument(
+            "aws_args", nargs=argparse.REMAINDER
+        )
     return parser
+
+
+_AWS_COMMANDS = {
+    "aws": "synth or deploy the HandTerm backend on AWS (CDK)",
+    "pool": "pool check: a Cognito pool's token lifetimes and what users see",
+    "profile": "profile import cdk-outputs.json: a profile for your AWS backend",
+}
 
 
 def _load_config(profile: str | None) -> Config:
@@ -197,6 +209,21 @@ def _silence_stdout() -> None:
         pass
 
 
+def _aws_main(args_list: list[str]) -> int:
+    import importlib.util
+
+    needs = {"aws": "aws_cdk", "pool": "boto3"}.get(args_list[0])  # profile import: nothing
+    if needs and importlib.util.find_spec(needs) is None:
+        print(
+            f"handterm {args_list[0]} needs the aws extra: pip install 'handterm-tui[aws]'",
+            file=sys.stderr,
+        )
+        return USAGE_ERROR
+    from handterm_tui.aws.cli import main as aws_main
+
+    return aws_main(args_list)
+
+
 def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     # serve-local owns its arguments entirely.
@@ -214,9 +241,13 @@ def _main(argv: Sequence[str] | None) -> int:
         from handterm_tui.server.main import main as serve_main
 
         return serve_main(args_list[1:])
+    if args_list[:1] and args_list[0] in _AWS_COMMANDS:
+        return _aws_main(args_list)
     parser = build_parser()
     args = parser.parse_args(args_list)
     profile = getattr(args, "profile", None)
+    if args.command in _AWS_COMMANDS:  # e.g. `handterm --profile x pool check ...`
+        return _aws_main([args.command, *args.aws_args])
 
     if args.command == "locate":
         print(paths.LOCATIONS[args.what]())

@@ -5,8 +5,10 @@ API Gateway: 404 for unknown routes or methods, 401 when a protected route has n
 header, 403 when the authorizer denies, 413 past the payload limit, and 500 for crashes. Handlers
 turn every bad input into a 400 with a JSON message instead of crashing as the originals did.
 
-Cognito is called in-process on the hardened moto backend (under cognito.LOCK); the same backend
-answers pycognito over HTTP on the moto port, so both paths see one user pool.
+The routes reach Cognito and storage through small interfaces (identity.py, storage.py), so the
+same core has two homes: serve-local (identity.MotoIdentity: the hardened moto backend in this
+process, under cognito.LOCK, which also answers pycognito over HTTP on the moto port, so both
+paths see one user pool) and the AWS Lambda (handterm_tui.aws: boto3 Cognito and S3, Mangum).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from . import openapi
-from .authorizer import Authorizer, Denied, bearer, bearer_july2024
+from .authorizer import Denied, bearer, bearer_july2024
 from .base import JULY2024, MAX_BODY, ApiError, Ctx, Route, reply
 from .faults import Faults
-from .poolstore import Pool
+from .identity import Authorizing, IdentityProvider
 from .routes_auth import AuthRoutes
 from .routes_data import DataRoutes
 from .storage import Storage
@@ -58,41 +60,49 @@ def _with_headers(send: Any, headers: list[tuple[bytes, bytes]]) -> Any:
     return wrapped
 
 
+# The contract's routes: path, methods, protected (behind the authorizer), handler. The AWS stack
+# declares its HTTP API routes from this same table (handterm_tui.aws.stack_routes).
+CONTRACT_ROUTES: tuple[tuple[str, tuple[str, ...], bool, str], ...] = (
+    ("/signUp", ("POST",), False, "sign_up"),
+    ("/signIn", ("POST",), False, "sign_in"),
+    ("/refreshToken", ("POST",), False, "refresh_token"),
+    ("/changePassword", ("POST",), True, "change_password"),
+    ("/getUser", ("GET",), True, "get_user"),
+    ("/setUser", ("POST",), True, "set_user"),
+    ("/saveLog", ("POST",), True, "save_log"),
+    ("/getLog", ("GET", "POST"), True, "get_log"),
+    ("/listLog", ("GET", "POST"), True, "list_log"),
+    ("/confirm-signup", ("POST",), False, "confirm_sign_up"),
+    ("/signOut", ("GET", "POST"), False, "sign_out"),
+    ("/check-session", ("GET",), False, "check_session"),
+    ("/getFile", ("GET",), True, "get_file"),
+    ("/putFile", ("POST",), True, "put_file"),
+)
+NOT_IN_JULY2024 = frozenset(
+    {"/confirm-signup", "/signOut", "/check-session", "/getFile", "/putFile"}
+)
+
+
 class Api(AuthRoutes, DataRoutes):
     def __init__(
         self,
-        pool: Pool,
+        idp: IdentityProvider,
         storage: Storage,
-        authorizer: Authorizer,
+        authorizer: Authorizing,
         compat: str | None = None,
         faults: Faults | None = None,
         cors_origins: Sequence[str] = DEFAULT_CORS_ORIGINS,
     ) -> None:
-        self.pool, self.storage, self.authorizer = pool, storage, authorizer
+        self.idp, self.storage, self.authorizer = idp, storage, authorizer
         self.cors_origins = frozenset(o.encode("latin-1") for o in cors_origins)
         self.compat, self.faults = compat, faults
         j = compat == JULY2024
-        both, get, post = frozenset({"GET", "POST"}), frozenset({"GET"}), frozenset({"POST"})
-        routes: dict[str, Route] = {
-            "/signUp": Route(post, self.sign_up, False),
-            "/signIn": Route(post, self.sign_in, False),
-            "/refreshToken": Route(post, self.refresh_token, False),
-            "/changePassword": Route(post, self.change_password, True),
-            "/getUser": Route(get, self.get_user, True),
-            "/setUser": Route(post, self.set_user, True),
-            "/saveLog": Route(post, self.save_log, True),
-            "/getLog": Route(both, self.get_log, True),
-            "/listLog": Route(both, self.list_log, True),
+        routes = {
+            path: Route(frozenset(methods), getattr(self, name), auth)
+            for path, methods, auth, name in CONTRACT_ROUTES
+            if not (j and path in NOT_IN_JULY2024)
         }
-        if not j:  # routes July 2024 did not have
-            routes |= {
-                "/confirm-signup": Route(post, self.confirm_sign_up, False),
-                "/signOut": Route(both, self.sign_out, False),
-                "/check-session": Route(get, self.check_session, False),
-                "/getFile": Route(get, self.get_file, True),
-                "/putFile": Route(post, self.put_file, True),
-            }
-        routes["/openapi.json"] = Route(get, self.openapi, False)
+        routes["/openapi.json"] = Route(frozenset({"GET"}), self.openapi, False)
         self.routes = routes
         self._spec = openapi.spec({p: r.methods for p, r in routes.items()})
 

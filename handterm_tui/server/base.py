@@ -6,15 +6,17 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .authorizer import Authorizer, Identity
-from .poolstore import Pool
+from .authorizer import Identity
 from .storage import Storage
+
+if TYPE_CHECKING:
+    from .identity import Authorizing, IdentityProvider
 
 MAX_BODY = 6 * 1024 * 1024  # Lambda's synchronous payload limit
 MAX_REPLY = 6 * 1024 * 1024  # ... both ways: a reply that works here works on AWS too
@@ -132,10 +134,16 @@ def parse_limit(value: Any, default: int = 10) -> int:
 class RouteBase:
     """State the route mixins use; Api (app.py) fills it in."""
 
-    pool: Pool
+    idp: IdentityProvider
     storage: Storage
-    authorizer: Authorizer
+    authorizer: Authorizing
     compat: str | None
+
+    async def _idp(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Call the identity provider: inline for the in-process pool, in a thread for boto3."""
+        if self.idp.blocking:
+            return await run_in_threadpool(fn, *args)
+        return fn(*args)
 
     async def _io(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run a storage call: inline on disk (fast, single writer), in a thread for S3."""

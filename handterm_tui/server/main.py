@@ -251,10 +251,11 @@ def _run(
     from .app import DEFAULT_CORS_ORIGINS, Api
     from .authorizer import Authorizer
     from .faults import Faults
+    from .identity import MotoIdentity
 
     origins = [o.rstrip("/") for o in args.cors_origin or DEFAULT_CORS_ORIGINS]
     api = Api(
-        pool,
+        MotoIdentity(pool),
         storage,
         Authorizer(pool, REGION),
         args.compat,

@@ -8,7 +8,8 @@ from starlette.responses import Response
 
 from . import cognito
 from .authorizer import Denied, bearer
-from .base import JULY2024, Ctx, RouteBase, cognito_error, first_str, reply
+from .base import JULY2024, Ctx, RouteBase, first_str, reply
+from .identity import IdpError
 
 
 class AuthRoutes(RouteBase):
@@ -20,19 +21,11 @@ class AuthRoutes(RouteBase):
             return self._sign_up_error(
                 "InvalidParameterException", "username, password and email are required", data
             )
-        backend, client_id = self.pool.backend, self.pool.client_id
-        attributes = [{"Name": "email", "Value": email}]
-        with cognito.LOCK:
-            try:
-                user, delivery = backend.sign_up(client_id, username, password, attributes)
-            except Exception as exc:
-                err = cognito_error(exc)
-                if err is None:
-                    raise
-                return self._sign_up_error(err[0], err[1], data)
-            code = getattr(cognito._LAST_CODE, "value", None)
-            confirmed = user.status == "CONFIRMED"
-            sub = str(user.id)
+        try:
+            done = await self._idp(self.idp.sign_up, username, password, email)
+        except IdpError as exc:
+            return self._sign_up_error(exc.code, exc.message, data)
+        code, confirmed, sub, delivery = done.code, done.confirmed, done.sub, done.delivery
         headers = {cognito.SIGNUP_CODE_HEADER: code} if code else None
         if self.compat == JULY2024:
             body: dict[str, Any] = {"UserConfirmed": confirmed, "UserSub": sub}
@@ -76,34 +69,28 @@ class AuthRoutes(RouteBase):
         username, code = first_str(data, "username"), first_str(data, "confirmationCode", "code")
         if not username or not code:
             return reply(400, {"message": "Missing required fields"})
-        pool = self.pool.pool
-        with cognito.LOCK:
-            user = pool._get_user(username)
-            if user is None:
-                return reply(404, {"message": "User not found"})
-            if user.status == "CONFIRMED":
+        try:
+            await self._idp(self.idp.confirm_sign_up, username, code)
+        except IdpError as exc:
+            err = (exc.code, exc.message)
+            # Cognito checks the user before the code: unknown -> 404, confirmed -> no-op.
+            if err[0] == "NotAuthorizedException" and "CONFIRMED" in err[1]:
                 return reply(200, {"message": "User is already confirmed"})
-            try:
-                cognito.confirm_sign_up(self.pool.backend, self.pool.client_id, username, code)
-            except Exception as exc:
-                err = cognito_error(exc)
-                if err is None:
-                    raise
-                status, message = {
-                    "CodeMismatchException": (400, "Invalid confirmation code"),
-                    "ExpiredCodeException": (400, "Confirmation code has expired"),
-                    "UserNotFoundException": (404, "User not found"),
-                    # the e-mail was verified by another account meanwhile: the caller's
-                    # problem to solve (sign in to that account), not a server error
-                    "AliasExistsException": (409, "An account with this email already exists"),
-                    "LimitExceededException": (429, cognito.LIMIT_MESSAGE),
-                }.get(err[0], (500, "Error confirming user"))
-                body = {"message": message}
-                if status == 429:
-                    body["code"] = "LimitExceeded"
-                if status == 500:
-                    body["error"] = err[1]
-                return reply(status, body)
+            status, message = {
+                "CodeMismatchException": (400, "Invalid confirmation code"),
+                "ExpiredCodeException": (400, "Confirmation code has expired"),
+                "UserNotFoundException": (404, "User not found"),
+                # the e-mail was verified by another account meanwhile: the caller's
+                # problem to solve (sign in to that account), not a server error
+                "AliasExistsException": (409, "An account with this email already exists"),
+                "LimitExceededException": (429, cognito.LIMIT_MESSAGE),
+            }.get(err[0], (500, "Error confirming user"))
+            body = {"message": message}
+            if status == 429:
+                body["code"] = "LimitExceeded"
+            if status == 500:
+                body["error"] = err[1]
+            return reply(status, body)
         return reply(200, {"message": "User confirmed successfully"})
 
     async def sign_in(self, ctx: Ctx) -> Response:
@@ -116,22 +103,10 @@ class AuthRoutes(RouteBase):
             return reply(
                 400, {"code": "InvalidParameter", "message": "Username and password are required"}
             )
-        params = {"USERNAME": username, "PASSWORD": password}
-        with cognito.LOCK:
-            try:
-                result = self.pool.backend.initiate_auth(
-                    self.pool.client_id, "USER_PASSWORD_AUTH", params
-                )
-            except Exception as exc:
-                err = cognito_error(exc)
-                if err is None:
-                    raise
-                return self._sign_in_error(*err)
-            tokens = result.get("AuthenticationResult")
-            gh = None
-            if tokens:
-                user = self.pool.pool._get_user(username)
-                gh = user.attribute_lookup.get("custom:gh_username") if user else None
+        try:
+            tokens, gh = await self._idp(self.idp.sign_in, username, password)
+        except IdpError as exc:
+            return self._sign_in_error(exc.code, exc.message)
         if not tokens:
             return reply(401, {"message": "Authentication failed or incomplete."})
         body = {
@@ -188,21 +163,15 @@ class AuthRoutes(RouteBase):
         if not token:
             message = "Refresh token is required."
             return reply(500, {"message": message}) if j else reply(400, {"message": message})
-        with cognito.LOCK:
-            try:
-                result = self.pool.backend.initiate_auth(
-                    self.pool.client_id, "REFRESH_TOKEN_AUTH", {"REFRESH_TOKEN": token}
-                )
-            except Exception as exc:
-                err = cognito_error(exc)
-                if err is None:
-                    raise
-                if j:
-                    return reply(500, {"message": err[1]})
-                # An invalid, expired or revoked refresh token means "sign in again": 401.
-                status = 401 if err[0] == "NotAuthorizedException" else 500
-                return reply(status, {"message": err[1], "error": err[1]})
-        tokens = result.get("AuthenticationResult") or {}
+        try:
+            tokens = await self._idp(self.idp.refresh, token)
+        except IdpError as exc:
+            err = (exc.code, exc.message)
+            if j:
+                return reply(500, {"message": err[1]})
+            # An invalid, expired or revoked refresh token means "sign in again": 401.
+            status = 401 if err[0] == "NotAuthorizedException" else 500
+            return reply(status, {"message": err[1], "error": err[1]})
         if not tokens.get("AccessToken"):
             return reply(400, {"message": "Token refresh failed or incomplete."})
         body = {"IdToken": tokens["IdToken"], "AccessToken": tokens["AccessToken"]}
@@ -214,15 +183,12 @@ class AuthRoutes(RouteBase):
         token = bearer(ctx.request.headers.get("authorization"))
         if not token:
             return reply(400, {"message": "No access token provided"})
-        with cognito.LOCK:
-            try:
-                self.pool.backend.global_sign_out(token)
-            except Exception as exc:
-                err = cognito_error(exc)
-                if err is None:
-                    raise
-                status = 401 if err[0] == "NotAuthorizedException" else 500
-                return reply(status, {"message": "Failed to sign out", "error": err[1]})
+        try:
+            await self._idp(self.idp.sign_out, token)
+        except IdpError as exc:
+            err = (exc.code, exc.message)
+            status = 401 if err[0] == "NotAuthorizedException" else 500
+            return reply(status, {"message": "Failed to sign out", "error": err[1]})
         return reply(200, {"message": "Successfully signed out"})
 
     async def check_session(self, ctx: Ctx) -> Response:
@@ -261,12 +227,8 @@ class AuthRoutes(RouteBase):
         if not old or not new:
             return reply(400, "Missing required parameters previousPassword and proposedPassword")
         # By default the header's (authorizer-checked) token, not one from the body (section 9).
-        with cognito.LOCK:
-            try:
-                self.pool.backend.change_password(token, old, new)
-            except Exception as exc:
-                err = cognito_error(exc)
-                if err is None:
-                    raise
-                return reply(400, err[1])
+        try:
+            await self._idp(self.idp.change_password, token, old, new)
+        except IdpError as exc:
+            return reply(400, exc.message)
         return reply(200, {"message": "Password changed successfully"})

@@ -8,7 +8,6 @@ from urllib.parse import quote, unquote
 
 from starlette.responses import Response
 
-from . import cognito
 from .base import (
     HIDDEN_ATTRIBUTES,
     JULY2024,
@@ -37,9 +36,8 @@ class DataRoutes(RouteBase):
             if raw is None:
                 return reply(404, {"message": "Profile does not exist yet"})
             return reply(200, {"userId": ctx.user_id, "content": raw.decode("utf-8", "replace")})
-        with cognito.LOCK:
-            user = self.pool.pool.users.get(ctx.user_id)
-            attrs = dict(user.attribute_lookup) if user is not None else None
+        assert ctx.identity is not None
+        attrs = await self._idp(self.idp.attributes, ctx.identity)
         if attrs is None:
             return reply(
                 404,

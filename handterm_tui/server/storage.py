@@ -241,12 +241,16 @@ class S3Storage:
     blocking = True
     page_size = 1000  # S3's maximum; tests shrink it to prove every page is read
 
-    def __init__(self, bucket: str, endpoint_url: str | None, region: str) -> None:
+    def __init__(
+        self, bucket: str, endpoint_url: str | None, region: str, *, create: bool = True
+    ) -> None:
         import boto3  # lazy: only S3 mode pays for boto3
 
         self.bucket = bucket
         self.description = f"s3://{bucket}" + (f" at {endpoint_url}" if endpoint_url else "")
         self._s3: Any = boto3.client("s3", endpoint_url=endpoint_url, region_name=region)
+        if not create:  # the AWS stack owns its bucket (and the Lambda may not create one)
+            return
         try:
             self._s3.head_bucket(Bucket=bucket)
         except Exception:
