@@ -97,6 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
         "serve-local", help="run the local HandTerm backend (127.0.0.1)", add_help=False
     )
     serve.add_argument("serve_args", nargs=argparse.REMAINDER)
+    from handterm_tui.doors import commands as doors  # ssh-session, ssh-config, serve-web
+
+    doors.add_parsers(sub, common)
     return parser
 
 
@@ -314,6 +317,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "locate":
         print(paths.LOCATIONS[args.what]())
         return 0
+    from handterm_tui.doors import commands as doors
+
+    if args.command in doors.NAMES and (early := doors.before_config(args)) is not None:
+        return early
 
     from handterm_tui.config import ConfigError
 
@@ -338,6 +345,8 @@ def _main(argv: Sequence[str] | None) -> int:
             return run_tui(config)
         if args.command == "exec":
             return run_exec(config, args.line)
+        if args.command in doors.NAMES:
+            return doors.run(args, config)
         if args.command in ("login", "logout", "status"):
             from handterm_tui import cli_auth
 

@@ -1,0 +1,3 @@
+from doorkit import sshd
+
+__all__ = ["sshd"]
