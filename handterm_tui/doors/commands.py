@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING, Any
+
+from handterm_tui.exits import EXIT_USAGE
 
 if TYPE_CHECKING:
     from handterm_tui.config import Config
@@ -41,6 +44,29 @@ def add_parsers(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     _home_options(config)
 
+    web = sub.add_parser(
+        "serve-web", parents=[common], help="serve HandTerm to browsers (the web extra)"
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    web.add_argument("--port", type=int, default=8022, help="port to listen on (8022)")
+    web.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address people open (https://handterm.example.org); websockets from any "
+        "other origin are refused (default http://HOST:PORT)",
+    )
+    web.add_argument(
+        "--trusted-header",
+        metavar="NAME",
+        help="the header your signing-in proxy sets to the person's name (X-Forwarded-User); "
+        "requests without it are refused. Without it, each session gets an anonymous home, "
+        "removed when the session ends",
+    )
+    web.add_argument(
+        "--max-sessions", type=int, default=20, help="sessions at once (20); then a 'full' page"
+    )
+    _home_options(web)
+
 
 def _home_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -73,6 +99,26 @@ def before_config(args: argparse.Namespace) -> int | None:
         from handterm_tui.doors import ssh
 
         return ssh.enter_home(args.user, args.home_root, args.door_config)
+    if args.command == "serve-web":
+        import importlib.util
+
+        if importlib.util.find_spec("textual_serve") is None:
+            print(
+                "handterm serve-web needs the web extra: pip install 'handterm-tui[web]'.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        from handterm_tui.doors import web
+
+        return web.serve_main(
+            args.host,
+            args.port,
+            args.public_url,
+            args.home_root,
+            args.trusted_header,
+            args.max_sessions,
+            args.door_config,
+        )
     return None
 
 

@@ -1,3 +1,4 @@
+from browserkit import browser
 from doorkit import sshd
 
-__all__ = ["sshd"]
+__all__ = ["browser", "sshd"]

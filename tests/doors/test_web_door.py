@@ -1,0 +1,110 @@
+"""The browser door with a real headless Chromium: the prompt, a command and its record,
+origins, homes per trusted name, anonymous homes removed, the session cap."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browserkit import Browser, start_web, stop_web
+from doorkit import wait_gone
+
+pytestmark = pytest.mark.slow
+ENTER = "\ue007"
+
+
+def get(url: str, **headers: str) -> tuple[int, str]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            return reply.status, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_the_prompt_comes_up_a_command_shows_its_record_and_the_home_goes(
+    browser: Browser, tmp_path: Path
+) -> None:
+    door = start_web(tmp_path)
+    try:
+        browser.as_person(None)
+        started = browser.open(door.url)
+        to_prompt = browser.wait_for("~$") - started
+        browser.type("wrt ")
+        echo = sorted(browser.key_echo_ms(char) for char in "qzjx")
+        browser.type(" hello from the browser" + ENTER)
+        browser.wait_for("Noted")
+        assert "qzjx hello from the browser" in browser.screen()
+        print(f"web: prompt in {to_prompt:.2f} s, key echo {echo[0]:.1f}-{echo[-1]:.1f} ms")
+        homes = list((door.home_root / ".anonymous").iterdir())
+        assert len(homes) == 1 and (homes[0] / "data" / "handterm.sqlite3").is_file()
+
+        browser.close_tab()  # the session ends, its home with it
+        assert wait_gone("handterm_tui.doors.web_app", timeout=10) == []
+        deadline = time.monotonic() + 10
+        while homes[0].exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not homes[0].exists()
+    finally:
+        stop_web(door)
+
+
+def test_a_websocket_from_another_origin_is_refused(browser: Browser, tmp_path: Path) -> None:
+    door = start_web(tmp_path)
+    try:
+        browser.as_person(None)
+        socket_url = f"ws://127.0.0.1:{door.port}/ws"
+        browser.open(f"http://localhost:{door.port}/static/css/xterm.css")  # another origin
+        assert browser.try_websocket(socket_url) == "refused"
+        browser.open(f"{door.url}/static/css/xterm.css")  # ours
+        assert browser.try_websocket(socket_url) == "open"
+    finally:
+        stop_web(door)
+
+
+def test_two_trusted_names_never_see_each_others_records(browser: Browser, tmp_path: Path) -> None:
+    door = start_web(tmp_path, "--trusted-header", "X-Test-User")
+    try:
+        browser.as_person("alice")
+        browser.open(door.url)
+        browser.wait_for("~$")
+        browser.type("wrt alice private note" + ENTER)
+        browser.wait_for("Noted")
+
+        browser.as_person("bob")
+        browser.close_tab()
+        browser.open(door.url)
+        browser.wait_for("~$")
+        browser.type("wrt" + ENTER)
+        browser.wait_for("No notes yet")
+        browser.type("history" + ENTER)
+        time.sleep(0.5)
+        assert "alice private note" not in browser.screen()
+        assert {p.name for p in door.home_root.iterdir()} == {"alice", "bob"}
+
+        browser.as_person(None)  # not through the proxy: refused, with words
+        browser.open(door.url)
+        assert "Sign in first" in browser.driver.page_source
+        status, _ = get(door.url + "/", **{"X-Test-User": "../../etc"})
+        assert status == 403
+    finally:
+        browser.as_person(None)
+        stop_web(door)
+
+
+def test_a_full_server_says_so_and_lists_no_folders(browser: Browser, tmp_path: Path) -> None:
+    door = start_web(tmp_path, "--max-sessions", "1")
+    try:
+        browser.as_person(None)
+        browser.open(door.url)
+        browser.wait_for("~$")
+        status, text = get(door.url + "/")
+        assert status == 503 and "HandTerm is full" in text
+        listing, _ = get(door.url + "/static/")
+        assert listing in (403, 404)
+    finally:
+        browser.close_tab()
+        stop_web(door)
