@@ -90,6 +90,8 @@ def test_two_trusted_names_never_see_each_others_records(browser: Browser, tmp_p
         assert "Sign in first" in browser.driver.page_source
         status, _ = get(door.url + "/", **{"X-Test-User": "../../etc"})
         assert status == 403
+        status, _ = get(door.url + "/download/0123abcd", **{"X-Test-User": "bob"})
+        assert status == 404
     finally:
         browser.as_person(None)
         stop_web(door)
@@ -106,5 +108,56 @@ def test_a_full_server_says_so_and_lists_no_folders(browser: Browser, tmp_path: 
         listing, _ = get(door.url + "/static/")
         assert listing in (403, 404)
     finally:
+        browser.close_tab()
+        stop_web(door)
+
+
+def test_export_and_copy_in_the_log_browser_reach_the_browser_not_the_server(
+    browser: Browser, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    # Anonymous: the test's stand-in for a proxy (extra headers through DevTools) does not
+    # reach the requests a download makes; a real proxy's cookie does.
+    door = start_web(tmp_path)
+    try:
+        browser.as_person(None)
+        browser.driver.execute_cdp_cmd(
+            "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+        )
+        browser.open(door.url)
+        browser.wait_for("~$")
+        browser.type("wrt carol exports this" + ENTER)
+        browser.wait_for("Noted")
+        browser.type(Keys.F9)  # the log browser
+        browser.wait_for("search commands")
+        browser.type(Keys.F6)
+        deadline = time.monotonic() + 15
+        while not list(downloads.glob("handterm-logs-*.jsonl")) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        exported = list(downloads.glob("handterm-logs-*.jsonl"))
+        assert exported and "carol exports this" in exported[0].read_text()
+
+        tabs = len(browser.driver.window_handles)
+        browser.type(Keys.F5)  # copy: the record opens in a tab of the person's browser
+        deadline = time.monotonic() + 15
+        while len(browser.driver.window_handles) == tabs and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(browser.driver.window_handles) == tabs + 1
+        main = browser.driver.current_window_handle
+        browser.driver.switch_to.window(browser.driver.window_handles[-1])
+        deadline = time.monotonic() + 10
+        while "carol exports this" not in browser.driver.page_source:
+            assert time.monotonic() < deadline, browser.driver.page_source[:500]
+            time.sleep(0.1)
+        browser.driver.close()
+        browser.driver.switch_to.window(main)
+        # Nothing landed in the server's folders.
+        assert not [p for p in door.home_root.rglob("*") if p.name.startswith("handterm-logs")]
+        assert not list(door.home_root.rglob("clipboard.txt"))
+    finally:
+        browser.as_person(None)
         browser.close_tab()
         stop_web(door)
