@@ -31,6 +31,7 @@ FLAGS = [
     "--no-first-run",
     "--window-size=1000,700",
 ]
+ENTER_KEY = "\ue007"
 ANSI = re.compile(
     r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][A-Za-z0-9]|[=>78])"
 )
@@ -60,13 +61,13 @@ def plain(text: str) -> str:
 
 
 class Browser:
-    def __init__(self, user_data: Path) -> None:
+    def __init__(self, user_data: Path, *extra_flags: str) -> None:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
 
         options = webdriver.ChromeOptions()
         options.binary_location = CHROMIUM
-        for flag in (*FLAGS, f"--user-data-dir={user_data}"):
+        for flag in (*FLAGS, *extra_flags, f"--user-data-dir={user_data}"):
             options.add_argument(flag)
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         self.driver.set_script_timeout(20)
