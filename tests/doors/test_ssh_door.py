@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from doorkit import HANDTERM, Sshd, processes_with, wait_gone
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("doors")]
 
 
 def test_each_key_is_its_own_person_with_its_own_home(sshd: Sshd) -> None:
@@ -86,12 +86,18 @@ def test_the_terminal_ui_comes_up_and_a_dropped_connection_leaves_nothing(sshd: 
         assert b"~$" in screen, screen[-500:]
         running = processes_with("ssh-session", "--user bob", str(sshd.home_root))
         assert running, "the TUI should be running for bob"
+        wal = sshd.home_root / "bob" / "data" / "handterm.sqlite3-wal"
+        assert wal.exists()  # the store is open
         print(f"ssh: prompt in {to_prompt:.2f} s")
 
         client.send_signal(signal.SIGKILL)  # the connection drops, nobody says goodbye
         client.wait(timeout=5)
+        dropped = time.monotonic()
         left = wait_gone("ssh-session", "--user bob", str(sshd.home_root), timeout=10)
+        print(f"ssh: gone {time.monotonic() - dropped:.2f} s after the drop")
         assert left == [], f"still running after the connection dropped: {left}"
+        # SQLite removes the write-ahead log when the last connection closes cleanly.
+        assert not wal.exists()
     finally:
         os.close(leader)
         if client.poll() is None:

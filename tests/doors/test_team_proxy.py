@@ -15,7 +15,7 @@ import pytest
 from browserkit import ENTER_KEY, Browser, start_web, stop_web
 from doorkit import free_port, need, wait_port
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("doors")]
 DOC = Path(__file__).parents[2] / "docs" / "team.md"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 

@@ -12,7 +12,7 @@ import pytest
 from browserkit import Browser, start_web, stop_web
 from doorkit import wait_gone
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("doors")]
 ENTER = "\ue007"
 
 
@@ -81,7 +81,12 @@ def test_two_trusted_names_never_see_each_others_records(browser: Browser, tmp_p
         browser.type("wrt" + ENTER)
         browser.wait_for("No notes yet")
         browser.type("history" + ENTER)
-        time.sleep(0.5)
+        # alice's tab is closed: her app ended and closed its store (SQLite drops the log).
+        alice_wal = door.home_root / "alice" / "data" / "handterm.sqlite3-wal"
+        deadline = time.monotonic() + 10
+        while alice_wal.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alice_wal.exists()
         assert "alice private note" not in browser.screen()
         assert {p.name for p in door.home_root.iterdir()} == {"alice", "bob"}
 
