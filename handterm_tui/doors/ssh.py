@@ -53,7 +53,8 @@ def enter_home(user: str, home_root: str | None, config_file: str | None) -> int
     if _original_command() is None and not (cli._is_tty(sys.stdin) and cli._is_tty(sys.stdout)):
         where = os.environ.get("SSH_CONNECTION", "").split(" ")
         host = where[2] if len(where) >= 3 else "HOST"
-        print(HOW_TO_CONNECT.format(where=host), file=sys.stderr)
+        account = os.environ.get("USER") or os.environ.get("LOGNAME") or "ACCOUNT"
+        print(HOW_TO_CONNECT.format(where=f"{account}@{host}"), file=sys.stderr)
         return EXIT_USAGE
     return None
 

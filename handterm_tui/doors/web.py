@@ -95,7 +95,7 @@ class PersonSession(AppService):
     async def stop(self) -> None:
         try:
             await asyncio.wait_for(super().stop(), STOP_SECONDS)
-        except (TimeoutError, Exception):
+        except Exception:  # a timeout included: the process is ended below
             log.warning("a session did not end in %s s: killed", STOP_SECONDS)
         process = self._process
         if process is not None and process.returncode is None:
@@ -283,6 +283,11 @@ def serve_main(
     config_file: str | None,
 ) -> int:
     root = Path(home_root).expanduser() if home_root else people.default_home_root()
+    if max_sessions < 1 or not 0 < port < 65536:
+        print(
+            "handterm serve-web: --max-sessions must be 1 or more, --port 1-65535.", file=sys.stderr
+        )
+        return 2
     if trusted_header and host not in ("127.0.0.1", "::1", "localhost"):
         print(
             f"handterm serve-web: --trusted-header trusts whoever connects; listen on "

@@ -102,3 +102,29 @@ def test_the_terminal_ui_comes_up_and_a_dropped_connection_leaves_nothing(sshd: 
         os.close(leader)
         if client.poll() is None:
             client.kill()
+
+
+def test_one_persons_account_gets_a_force_command_that_sshd_accepts(tmp_path: Path) -> None:
+    from doorkit import SSHD, need
+
+    need(SSHD, "ssh-keygen")
+    printed = subprocess.run(
+        [HANDTERM, "ssh-config", "--account", "alice", "--force-user", "alice",
+         "--home-root", str(tmp_path / "with space")],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    force = [line for line in printed.splitlines() if "ForceCommand" in line]
+    assert force and f"'{tmp_path}/with space'" in force[0] and "--user alice" in force[0]
+    assert "AuthorizedKeysFile" not in printed
+    host_key = tmp_path / "host_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", host_key], check=True)
+    config = tmp_path / "sshd_config"
+    config.write_text(f"HostKey {host_key}\nUsePAM no\n{printed}")
+    checked = subprocess.run([SSHD, "-t", "-f", config], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+
+    refused = subprocess.run(
+        [HANDTERM, "ssh-config", "--key", f"../../root={host_key}.pub"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "not a usable person name" in refused.stderr
