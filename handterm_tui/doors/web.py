@@ -36,7 +36,11 @@ log = logging.getLogger("handterm.web")
 # All the app gets from the server's own environment: nothing else (no tokens, no keys).
 PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ")
 STOP_SECONDS = 5.0  # a session's process gets this long to end before it is killed
-TEXTUAL_KEYS = ("TEXTUAL", "TERM_PROGRAM", "COLUMNS", "ROWS")  # what textual-serve adds
+# What textual-serve sets for the app (by name: the server's own TEXTUAL_* stay behind).
+TEXTUAL_KEYS = (
+    "TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM", "TERM_PROGRAM",
+    "TERM_PROGRAM_VERSION", "COLUMNS", "ROWS",
+)  # fmt: skip
 CHILD = [sys.executable, "-m", "handterm_tui.doors.web_app"]
 
 
@@ -74,7 +78,7 @@ class PersonSession(AppService):
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         textual = super()._build_environment(width, height)
         env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
-        env.update({k: v for k, v in textual.items() if k.startswith(TEXTUAL_KEYS)})
+        env.update({key: textual[key] for key in TEXTUAL_KEYS if key in textual})
         env.update(self.extra_env)
         env["HOME"] = str(self.home)  # nothing of the app lands in the server account's home
         return env

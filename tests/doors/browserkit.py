@@ -6,6 +6,7 @@ added before each page wraps WebSocket and keeps every frame, decoded, with its 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -157,13 +158,13 @@ class WebDoor:
     process: subprocess.Popen[bytes]
 
 
-def start_web(tmp: Path, *options: str) -> WebDoor:
+def start_web(tmp: Path, *options: str, env: dict[str, str] | None = None) -> WebDoor:
     port = free_port()
     home_root = tmp / "homes"
     log = open(tmp / f"serve-web-{port}.log", "wb")  # noqa: SIM115 - the server keeps it
     process = subprocess.Popen(
         [HANDTERM, "serve-web", "--port", str(port), "--home-root", str(home_root), *options],
-        stdout=log, stderr=subprocess.STDOUT,
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )  # fmt: skip
     wait_port(port)
     return WebDoor(f"http://127.0.0.1:{port}", port, home_root, process)

@@ -166,3 +166,44 @@ def test_export_and_copy_in_the_log_browser_reach_the_browser_not_the_server(
         browser.as_person(None)
         browser.close_tab()
         stop_web(door)
+
+
+def test_the_app_starts_with_a_small_known_environment(tmp_path: Path) -> None:
+    import asyncio
+
+    import aiohttp
+    from doorkit import processes_with
+
+    door = start_web(
+        tmp_path, "--trusted-header", "X-Test-User",
+        env={"SERVER_SECRET_TOKEN": "do-not-pass", "HANDTERM_DB": str(tmp_path / "shared.db")},
+    )  # fmt: skip
+
+    async def visit() -> dict[str, str]:
+        headers = {"Origin": door.url, "X-Test-User": "dave"}
+        async with (
+            aiohttp.ClientSession() as client,
+            client.ws_connect(f"ws://127.0.0.1:{door.port}/ws", headers=headers) as ws,
+        ):
+            seen = b""
+            async for message in ws:
+                seen += message.data if message.type == aiohttp.WSMsgType.BINARY else b""
+                if b"~$" in seen:
+                    break
+            [pid] = processes_with("handterm_tui.doors.web_app")
+            raw = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            return dict(item.decode().partition("=")[::2] for item in raw if item)
+
+    try:
+        env = asyncio.run(visit())
+    finally:
+        stop_web(door)
+    home = str(door.home_root / "dave")
+    assert env["HANDTERM_HOME"] == home and env["HOME"] == home
+    assert "SERVER_SECRET_TOKEN" not in env and "HANDTERM_DB" not in env
+    assert not (tmp_path / "shared.db").exists()
+    assert set(env) <= {
+        "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "HOME", "HANDTERM_HOME",
+        "HANDTERM_TOKEN_STORE", "TEXTUAL_DRIVER", "TEXTUAL_FPS", "TEXTUAL_COLOR_SYSTEM",
+        "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "COLUMNS", "ROWS",
+    }  # fmt: skip
