@@ -128,3 +128,14 @@ def test_one_persons_account_gets_a_force_command_that_sshd_accepts(tmp_path: Pa
         capture_output=True, text=True,
     )  # fmt: skip
     assert refused.returncode == 2 and "not a usable person name" in refused.stderr
+
+
+def test_no_forwarding_through_the_door(sshd: Sshd) -> None:
+    result = subprocess.run(
+        [*sshd.ssh_args("alice", "-T", "-o", "ExitOnForwardFailure=yes", "-R", "0:127.0.0.1:9"),
+         "wrt forwarded?"],
+        capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "forward" in result.stderr.lower()
+    assert "forwarded?" not in sshd.run("alice", "wrt").stdout
