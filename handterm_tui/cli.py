@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_parser(name, help=text, add_help=False).add_argument(
             "aws_args", nargs=argparse.REMAINDER
         )
+    from handterm_tui.doors import commands as doors  # ssh-session, ssh-config, serve-web
+
+    doors.add_parsers(sub, common)
     return parser
 
 
@@ -252,6 +255,10 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "locate":
         print(paths.LOCATIONS[args.what]())
         return 0
+    from handterm_tui.doors import commands as doors
+
+    if args.command in doors.NAMES and (early := doors.before_config(args)) is not None:
+        return early
 
     from handterm_tui.config import ConfigError
 
@@ -278,6 +285,8 @@ def _main(argv: Sequence[str] | None) -> int:
             from handterm_tui.cli_exec import run_exec
 
             return run_exec(config, args.line)
+        if args.command in doors.NAMES:
+            return doors.run(args, config)
         if args.command in ("login", "logout", "status"):
             from handterm_tui import cli_auth
 

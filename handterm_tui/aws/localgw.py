@@ -264,7 +264,7 @@ def _json(status: int, body: Any) -> dict[str, Any]:
 
 def start_moto(host: str = "127.0.0.1") -> tuple[Any, int]:
     """moto's whole server (Cognito with our hardening, S3) on loopback, in a daemon thread."""
-    from moto.moto_server.werkzeug_app import (  # type: ignore[attr-defined]
+    from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
         MotoRequestHandler,
         create_backend_app,

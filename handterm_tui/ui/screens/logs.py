@@ -7,6 +7,7 @@ Keys work while typing in the search box (F-keys) and, on the list, as letters t
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -262,6 +263,15 @@ class LogsScreen(KeyGuard, Screen[None]):
             return
         text = record_text(record, row, upload_state(self.store, row))
         self.app.copy_to_clipboard(text)  # OSC 52: the terminal's clipboard, if it allows it
+        if self.app.is_web:
+            # In a browser the server's clipboard and folders are not the person's: the
+            # record opens in a new tab of their browser, to copy from there.
+            self.app.deliver_text(
+                io.StringIO(text), save_filename=f"handterm-record-{row.ref}.txt",
+                open_method="browser",
+            )  # fmt: skip
+            self.say(f"Record {row.ref} opened in a new browser tab: copy it from there.")
+            return
         if _system_copy(text):
             self.say(f"Copied record {row.ref} (terminal and system clipboard).")
             return
@@ -294,6 +304,9 @@ class LogsScreen(KeyGuard, Screen[None]):
         folder = self.export_dir or Path.cwd()
         target = folder / f"handterm-logs-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
         index = LogIndex(self.store, flt, viewer=self.services.owner())
+        if self.app.is_web:
+            self._export_to_browser(index, target.name)
+            return
         try:
             with open(target, "w", encoding="utf-8") as handle:
                 count = 0
@@ -305,6 +318,25 @@ class LogsScreen(KeyGuard, Screen[None]):
             return
         self.app.call_from_thread(
             self.say, f"Exported {count:,} record{'s' if count != 1 else ''} to {target}"
+        )
+
+    def _export_to_browser(self, index: LogIndex, name: str) -> None:
+        """On the web the file goes to the person's browser as a download, not to a folder
+        of the server's."""
+        from handterm_tui.logbook.export import export_lines
+
+        buffer = io.StringIO()
+        count = 0
+        for line in export_lines(index, "jsonl"):
+            buffer.write(line)
+            count += 1
+        buffer.seek(0)
+        self.app.call_from_thread(
+            self.app.deliver_text, buffer, save_filename=name, mime_type="application/x-ndjson"
+        )
+        self.app.call_from_thread(
+            self.say,
+            f"Exported {count:,} record{'s' if count != 1 else ''}: your browser downloads {name}",
         )
 
 

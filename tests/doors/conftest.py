@@ -1,0 +1,4 @@
+from browserkit import browser
+from doorkit import sshd
+
+__all__ = ["browser", "sshd"]
