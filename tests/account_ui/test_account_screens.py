@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from uikit import answer_choice, fake_services, screen_text
+from uikit import answer_choice, fake_services, screen_text, settle
 from uikit import online_services as _online_services
 
 from handterm_tui.ui.screens.login import LoginScreen
@@ -21,14 +21,6 @@ from handterm_tui.ui.screens.terminal import TerminalScreen
 pytestmark = pytest.mark.xdist_group("auth-e2e")
 
 SIZE = (80, 24)
-
-
-async def settle(pilot: Any) -> None:
-    """Let workers finish and their results reach the screen."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_into(pilot: Any, selector: str, text: str) -> None:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from uikit import FakeAuth, fake_services
+from uikit import FakeAuth, fake_services, settle
 
 from handterm_tui.auth.errors import WrongCredentials
 from handterm_tui.auth.session import DAY, SessionState, SessionStatus
@@ -61,11 +61,6 @@ def signed_in_status() -> SessionStatus:
 def app_with_fake(make_app: Callable[..., Any], store: Any, auth: Any = None) -> Any:
     services, _ = fake_services(store, auth)
     return make_app(config=services.config, store=store, services=services)
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def test_login_screen(snap_compare: Any, make_app: Callable[..., Any], store: Any) -> None:

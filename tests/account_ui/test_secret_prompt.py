@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from uikit import online_services as _online_services
-from uikit import plain
+from uikit import plain, settle
 
 from handterm_tui.ui.app import SessionChanged
 from handterm_tui.ui.widgets.prompt import PromptLine
@@ -23,13 +23,6 @@ SIZE = (80, 24)
 
 def key_names(text: str) -> list[str]:
     return ["space" if c == " " else c for c in text]
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

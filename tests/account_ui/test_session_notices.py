@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from uikit import fake_services
+from uikit import fake_services, settle
 
 from handterm_tui.auth.errors import ServiceUnreachable, SessionEnded
 from handterm_tui.ui.widgets.scrollback import Notice
@@ -14,11 +14,6 @@ from handterm_tui.ui.widgets.scrollback import Notice
 
 def notices(app: Any) -> list[str]:
     return [str(n.content) for n in app.terminal.query(Notice)]
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_offline_back_online_and_ended_are_announced(

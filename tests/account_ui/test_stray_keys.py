@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from uikit import online_services as _online_services
-from uikit import screen_text
+from uikit import screen_text, settle
 
 from handterm_tui.ui.screens.game import GameScreen
 from handterm_tui.ui.screens.logs import LogsScreen
@@ -42,13 +42,6 @@ class ManualClock:
 
 def key_names(text: str) -> list[str]:
     return ["space" if c == " " else c for c in text]
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def lines(store: Any) -> list[str]:

@@ -5,6 +5,7 @@ Reuses tests/auth/authkit.py (config_for, FakeAuth, Clock) rather than copying i
 
 from __future__ import annotations
 
+import contextlib
 import io
 import sys
 import time
@@ -26,6 +27,7 @@ __all__ = [
     "fake_services",
     "online_services",
     "screen_text",
+    "settle",
 ]
 
 # A profile that points nowhere: the fake authenticator answers instead (auth = "api" keeps
@@ -54,6 +56,18 @@ def fake_services(store: Any, auth: Any = None) -> tuple[OnlineServices, Any]:
     return services, fake
 
 
+async def settle(pilot: Any) -> None:
+    """Let workers finish and their results reach the screen (twice: a result may start
+    another worker). A worker cancelled because its screen closed once it had done its job
+    is not a failure of the test."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(2):
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
 async def answer_choice(pilot: Any, key: str | None = None) -> str:
     """Answer the question on screen (None: Esc) and return what it asked."""
     from handterm_tui.ui.widgets.choice import ChoiceScreen
@@ -66,8 +80,7 @@ async def answer_choice(pilot: Any, key: str | None = None) -> str:
     else:
         (button,) = [b for b in screen.query("Button") if b.name == key]
         await pilot.click(button)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
     return asked
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "account_ui"))
-from uikit import online_services
+from uikit import online_services, settle
 
 from handterm_tui.core.records import Record
 
@@ -26,11 +26,6 @@ def screen_lines(app: Any) -> list[str]:
 
     widget = app.screen.query_one(LogList)
     return [widget.render_line(y).text for y in range(widget.size.height)]
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_the_servers_records_are_fetched_merged_and_kept_to_their_account(
