@@ -31,21 +31,22 @@ from pathlib import Path
 from typing import Any
 
 from handterm_tui import paths
+from handterm_tui.core.errors import HandtermError
 
 AUTH_MODES = ("cognito", "api")
 TOKEN_STORES = ("auto", "keyring", "file")
 DEFAULT_REFRESH_DAYS = 30  # Cognito's default refresh-token validity
 
 
-class ConfigError(Exception):
+class ConfigError(HandtermError):
     """A config file that cannot be used; says which file, which line and what is wrong."""
 
     def __init__(self, path: Path, message: str, line: int | None = None) -> None:
         self.path = path
         self.line = line
-        self.message = message
         where = f"{path}:{line}" if line else str(path)
         super().__init__(f"{where}: {message}")
+        self.message = message  # what is wrong; str(error) says where too
 
 
 @dataclass(frozen=True)

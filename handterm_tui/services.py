@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from handterm_tui.core.errors import HandtermError
 from handterm_tui.core.owner import NOBODY, Owner
 
 if TYPE_CHECKING:
@@ -29,13 +30,9 @@ OFFLINE_MODE = (
 StatusListener = Callable[["SessionStatus"], object]
 
 
-class Unavailable(Exception):
+class Unavailable(HandtermError):
     """What was asked needs a server or a session that is not there; ``message`` says why
     in words a user can act on."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass(frozen=True)

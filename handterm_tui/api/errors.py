@@ -6,10 +6,11 @@ echoed request: the July-2024 signUp echoes the password) with tokens redacted.
 
 from __future__ import annotations
 
+from handterm_tui.core.errors import HandtermError
 from handterm_tui.core.redact import safe_text
 
 
-class ApiError(Exception):
+class ApiError(HandtermError):
     default_message = "The HandTerm API call failed."
 
     def __init__(

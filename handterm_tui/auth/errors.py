@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
+from handterm_tui.core.errors import HandtermError
 from handterm_tui.core.redact import safe_text as safe_text  # re-exported: the one redactor
 
 
-class AuthError(Exception):
+class AuthError(HandtermError):
     """Base of every auth failure. ``code`` is the upstream error code when there is one."""
 
     default_message = "Sign-in failed."

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from handterm_tui.core.errors import HandtermError
 from handterm_tui.store.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 10_000
@@ -27,7 +28,7 @@ BUSY_TIMEOUT_MS = 10_000
 log = logging.getLogger("handterm.store")
 
 
-class StoreError(Exception):
+class StoreError(HandtermError):
     """The store cannot be opened, read or written; the message says where and what to do."""
 
     def __init__(self, message: str, path: Path | None = None) -> None:

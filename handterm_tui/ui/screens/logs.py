@@ -272,14 +272,22 @@ class LogsScreen(KeyGuard, Screen[None]):
             )  # fmt: skip
             self.say(f"Record {row.ref} opened in a new browser tab: copy it from there.")
             return
+        self._copy_to_system(text, row)
+
+    @work(thread=True, exit_on_error=False, group="logs-copy")
+    def _copy_to_system(self, text: str, row: Row) -> None:
+        """A clipboard tool (or the fallback file) off the UI thread: a slow or hung tool
+        over SSH never holds a keystroke."""
         if _system_copy(text):
-            self.say(f"Copied record {row.ref} (terminal and system clipboard).")
-            return
-        saved = self._save_copy(text, row)
-        where = f"; also saved to {saved}" if saved else ""
-        self.say(
-            f"Copied record {row.ref} via the terminal (OSC 52; some terminals ignore it){where}."
-        )
+            said = f"Copied record {row.ref} (terminal and system clipboard)."
+        else:
+            saved = self._save_copy(text, row)
+            where = f"; also saved to {saved}" if saved else ""
+            said = (
+                f"Copied record {row.ref} via the terminal (OSC 52; some terminals ignore "
+                f"it){where}."
+            )
+        self.app.call_later(self.say, said)
 
     def _save_copy(self, text: str, row: Row) -> Path | None:
         from handterm_tui import paths
