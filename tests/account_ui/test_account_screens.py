@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from uikit import answer_choice, fake_services, screen_text, settle
-from uikit import online_services as _online_services
 
 from handterm_tui.ui.screens.login import LoginScreen
 from handterm_tui.ui.screens.session import SessionScreen
@@ -30,20 +29,6 @@ async def type_into(pilot: Any, selector: str, text: str) -> None:
 
 def records(store: Any) -> list[Any]:
     return list(reversed(store.records.page(limit=50).records))
-
-
-@pytest.fixture
-def online_services() -> Iterator[Callable[[Any, Any], Any]]:
-    """OnlineServices for the backend, closed after the test."""
-    made: list[Any] = []
-
-    def make(backend: Any, store: Any) -> Any:
-        made.append(_online_services(backend, store))
-        return made[-1]
-
-    yield make
-    for services in made:
-        services.close()
 
 
 @pytest.fixture

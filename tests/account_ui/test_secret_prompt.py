@@ -6,11 +6,10 @@ and a command typed there was sent as the password."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from uikit import online_services as _online_services
 from uikit import plain, settle
 
 from handterm_tui.ui.app import SessionChanged
@@ -23,19 +22,6 @@ SIZE = (80, 24)
 
 def key_names(text: str) -> list[str]:
     return ["space" if c == " " else c for c in text]
-
-
-@pytest.fixture
-def online_services() -> Iterator[Callable[[Any, Any], Any]]:
-    made: list[Any] = []
-
-    def make(backend: Any, store: Any) -> Any:
-        made.append(_online_services(backend, store))
-        return made[-1]
-
-    yield make
-    for services in made:
-        services.close()
 
 
 def prompt_state(app: Any) -> tuple[str, bool]:

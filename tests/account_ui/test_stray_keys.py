@@ -6,11 +6,10 @@ The key guard runs on an injected clock (ManualClock), so "typed within 0.4 s" i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from uikit import online_services as _online_services
 from uikit import screen_text, settle
 
 from handterm_tui.ui.screens.game import GameScreen
@@ -46,19 +45,6 @@ def key_names(text: str) -> list[str]:
 
 def lines(store: Any) -> list[str]:
     return [r.line for r in reversed(store.records.page(limit=50).records)]
-
-
-@pytest.fixture
-def online_services() -> Iterator[Callable[[Any, Any], Any]]:
-    made: list[Any] = []
-
-    def make(backend: Any, store: Any) -> Any:
-        made.append(_online_services(backend, store))
-        return made[-1]
-
-    yield make
-    for services in made:
-        services.close()
 
 
 async def test_typing_on_after_session_never_signs_out(
