@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from handterm_tui.commands.base import REGISTRY, AskSecret, Choose, Context, Handler, Outcome
+from handterm_tui.core.owner import Owner
 from handterm_tui.core.parser import ParsedCommand, ParseError, parse, quote, split_words
 from handterm_tui.core.records import FAILED, NOT_FOUND, USAGE, Record, mask_line
 from handterm_tui.core.registry import CommandSpec
@@ -29,6 +30,8 @@ class Run:
     outcome: Outcome
     keystrokes: list[Keystroke] = field(default_factory=list)
     record: Record | None = None
+    # Who was signed in when the line was typed: a `logout`'s record stays the account's.
+    typed_by: Owner | None = None
 
     @property
     def waiting_for_secret(self) -> bool:
@@ -90,8 +93,9 @@ class Runner:
             hint = f" Did you mean `{near}`?" if near else " Type `help` for the list."
             outcome = Outcome(f"Command not found: {parsed.name}.{hint}", status=NOT_FOUND)
             return self._store(Run(stripped, masked, parsed, None, outcome, keystrokes))
+        typed_by = self.ctx.owner()
         outcome = self._call(spec, lambda: spec.handler(self.ctx, parsed))
-        run = Run(stripped, masked, parsed, spec, outcome, keystrokes)
+        run = Run(stripped, masked, parsed, spec, outcome, keystrokes, typed_by=typed_by)
         if run.waiting:
             return run
         return self._store(run)
@@ -159,7 +163,11 @@ class Runner:
             keystrokes=run.keystrokes if run.masked_line == run.line else [],
             extra=dict(outcome.extra),
             created_at=self.ctx.clock(),
-            owner=self.ctx.owner(),
+            # The account signed in when the line was typed (a `logout` stays its own), or,
+            # when nobody was, the one signed in by it (a `login`'s record is the account's).
+            owner=run.typed_by
+            if run.typed_by is not None and run.typed_by.signed_in
+            else self.ctx.owner(),
         )
         try:
             run.record = self.ctx.store.records.add(record)

@@ -53,6 +53,8 @@ def test_one_persons_queue_never_uploads_into_another_account(
     # Her note still waits when she leaves: `logout` says so and keeps it for her.
     out = type_line(runner, "logout").outcome.text
     assert f"Kept here for {dana}: 3 items" in out
+    # Her `logout` is hers too: nothing of hers is left for whoever signs in next.
+    assert store.records.page(viewer=NOBODY).records == []
     ctx.services.close()
 
     ctx, runner = terminal(backend, store)  # bob, same machine, same store
