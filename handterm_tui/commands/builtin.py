@@ -22,6 +22,17 @@ from handterm_tui.core.registry import CommandSpec
 DEFAULT_TARGET_WPM = 25
 TARGET_KEY = "target_wpm"
 
+WELCOMED_KEY = "welcomed"
+# Shown on a new store and after `clear`: what handterm is and the four ways in.
+WELCOME = (
+    "Welcome to handterm, HandTerm's prompt for your terminal.\n"
+    "Every command you type is timed (WPM) and kept on this machine.\n"
+    "  help   list the commands (F1 any time)\n"
+    "  tut    the first chords, step by step\n"
+    "  play   the typing game\n"
+    "  login  sign in to sync (everything else works offline)"
+)
+
 CATEGORY_TITLES = {
     "general": "The prompt",
     "notes": "Notes",
@@ -77,10 +88,14 @@ def help_(ctx: Context, cmd: ParsedCommand) -> Outcome:
                 *by_category[category],
                 "",
             ]
-    out.append(
-        "`help <command>` shows its usage. Keys: Up/Down history, Tab completes, "
-        "Ctrl+C cancels, Ctrl+Q quits, F1 help."
-    )
+    # Short lines: nothing here may wrap at 80 columns.
+    out += [
+        "Keys:",
+        "  Enter runs · Up/Down history · Tab completes · Ctrl+C cancels the line",
+        "  PageUp/PageDown, Shift+Up/Down scroll · Home/End on an empty line: top/end",
+        "  F1 help · Ctrl+L log history · Ctrl+P palette · Ctrl+Q quits",
+        "`help <command>` shows how to use one.",
+    ]
     return Outcome("\n".join(out))
 
 
@@ -204,4 +219,4 @@ def exit_(ctx: Context, cmd: ParsedCommand) -> Outcome:
     return Outcome("Bye.", action=Exit(), record=False)
 
 
-__all__ = ["DEFAULT_TARGET_WPM", "TARGET_KEY", "target_wpm"]
+__all__ = ["DEFAULT_TARGET_WPM", "TARGET_KEY", "WELCOME", "WELCOMED_KEY", "target_wpm"]

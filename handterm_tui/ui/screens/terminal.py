@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
 from handterm_tui.commands.base import REGISTRY, AskSecret, Choose, Clear, Exit, OpenScreen
+from handterm_tui.commands.builtin import WELCOME, WELCOMED_KEY
 from handterm_tui.commands.runner import Run
 from handterm_tui.core.history import HistoryCursor
 from handterm_tui.core.owner import Owner
@@ -35,6 +37,13 @@ class TerminalScreen(Screen[None]):
     #completions { height: auto; max-height: 6; color: $text-muted; display: none; }
     #completions.-shown { display: block; }
     """
+
+    BINDINGS = [
+        Binding("pageup", "scroll('page_up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Scroll down", show=False),
+        Binding("shift+up", "scroll('up')", "Scroll up a line", show=False),
+        Binding("shift+down", "scroll('down')", "Scroll down a line", show=False),
+    ]
 
     def __init__(self) -> None:
         super().__init__(id="terminal")
@@ -80,6 +89,10 @@ class TerminalScreen(Screen[None]):
         if changed:
             self.scrollback.clear()
         self.scrollback.add_records(store.records.since_last("clear", RESTORE, viewer=owner))
+        if not changed and not store.kv.get(WELCOMED_KEY):
+            # Once, on a new store: later starts show only the restored records.
+            self.scrollback.add_notice(WELCOME, classes="welcome")
+            store.kv.set(WELCOMED_KEY, True)
         if changed:
             self.scrollback.add_notice(
                 f"Showing {owner.username}'s records and history."
@@ -163,6 +176,7 @@ class TerminalScreen(Screen[None]):
             return
         if isinstance(action, Clear):
             self.scrollback.clear()
+            self.scrollback.add_notice(WELCOME, classes="welcome")
         elif run.record is not None:
             self.scrollback.add_record(run.record)
         elif run.outcome.text:
@@ -247,6 +261,28 @@ class TerminalScreen(Screen[None]):
         # Typing while browsing starts a new search from what is now typed.
         if event.value not in self.history.lines and event.value != "":
             self.history.reset()
+
+    # -- reading the scrollback from the keyboard (the prompt keeps the focus) --
+
+    def action_scroll(self, how: str) -> None:
+        back = self.scrollback
+        if how == "page_up":
+            back.scroll_page_up(animate=False)
+        elif how == "page_down":
+            back.scroll_page_down(animate=False)
+        elif how == "up":
+            back.scroll_up(animate=False)
+        elif how == "down":
+            back.scroll_down(animate=False)
+        elif how == "home":
+            back.scroll_home(animate=False)
+        elif how == "end":
+            back.scroll_end(animate=False)
+
+    @on(PromptInput.ScrollRequested)
+    def _scroll_requested(self, event: PromptInput.ScrollRequested) -> None:
+        event.stop()
+        self.action_scroll(event.where)
 
     @on(PromptInput.PasteRefused)
     def _paste_refused(self, event: PromptInput.PasteRefused) -> None:

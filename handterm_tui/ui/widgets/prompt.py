@@ -45,6 +45,8 @@ class PromptInput(Input):
         Binding("down", "history_down", "Next command", show=False),
         Binding("tab", "complete", "Complete", show=False),
         Binding("ctrl+c", "cancel_line", "Cancel the line", show=False),
+        Binding("home,ctrl+a", "home", "Start of line, or top of the scrollback", show=False),
+        Binding("end,ctrl+e", "end", "End of line, or bottom of the scrollback", show=False),
     ]
 
     class Cancelled(Message):
@@ -57,6 +59,13 @@ class PromptInput(Input):
 
     class CompleteRequested(Message):
         pass
+
+    class ScrollRequested(Message):
+        """Home/End on an empty line: the scrollback's top or bottom."""
+
+        def __init__(self, where: str) -> None:
+            self.where = where
+            super().__init__()
 
     class PasteRefused(Message):
         def __init__(self, text: str) -> None:
@@ -165,6 +174,19 @@ class PromptInput(Input):
 
     def action_history_down(self) -> None:
         self.post_message(self.HistoryStep(older=False))
+
+    def action_home(self, select: bool = False) -> None:
+        # On an empty line there is nothing to move through: Home reaches the scrollback.
+        if not self.value and not select:
+            self.post_message(self.ScrollRequested("home"))
+        else:
+            super().action_home(select)
+
+    def action_end(self, select: bool = False) -> None:
+        if not self.value and not select:
+            self.post_message(self.ScrollRequested("end"))
+        else:
+            super().action_end(select)
 
     def action_complete(self) -> None:
         self.post_message(self.CompleteRequested())
