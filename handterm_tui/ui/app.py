@@ -27,6 +27,8 @@ from handterm_tui.ui.keyguard import GUARD_SECONDS, KeyGuard
 from handterm_tui.ui.screens.terminal import TerminalScreen
 from handterm_tui.ui.widgets.prompt import PromptInput
 
+# The themes offered (palette, config): each is held to WCAG AA by tests/ui/test_contrast.py.
+SHIPPED_THEMES = ("textual-dark",)
 TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
 STORE_NOTICE_SECONDS = 1.0
 
@@ -79,6 +81,9 @@ class HandtermApp(App[int]):
         """``key_guard_s``/``guard_clock``: how long keys are dropped after a screen opens
         from the prompt, on which clock (seconds); tests inject both."""
         super().__init__()
+        for name in list(self.available_themes):
+            if name not in SHIPPED_THEMES:
+                self.unregister_theme(name)
         self.ctx = Context(
             config=config,
             store=store,

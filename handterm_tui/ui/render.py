@@ -11,6 +11,7 @@ from rich.text import Text
 
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import display_char, format_wpm, slowest
+from handterm_tui.ui import palette
 
 TABLE_WIDTH = 24  # "slow-chars     ms   wpm"
 GAP = 2
@@ -32,7 +33,7 @@ def header(record: Record) -> Text:
     text.append(record.line, style="bold")
     if not record.ok:
         # A word as well as a colour, so NO_COLOR still shows it.
-        text.append(f"  ✗ {record.status}", style="bold red")
+        text.append(f"  ✗ {record.status}", style=f"bold {palette.ERROR}")
     return text
 
 
@@ -41,7 +42,7 @@ def slow_rows(record: Record) -> list[Text]:
     rows = slowest(record.keystrokes)
     if not rows:
         return []
-    lines = [Text(f"{'slow-chars':<12}{'ms':>5}{'wpm':>6}", style="dim")]
+    lines = [Text(f"{'slow-chars':<12}{'ms':>5}{'wpm':>6}", style=palette.MUTED)]
     for row in rows:
         line = Text()
         line.append(f"{display_char(row.char):<12}", style="bold")
@@ -52,7 +53,7 @@ def slow_rows(record: Record) -> list[Text]:
 
 def record_renderable(record: Record, width: int = 80) -> Text:
     out = header(record)
-    response_style = "" if record.ok else "red"
+    response_style = "" if record.ok else palette.ERROR
     response = record.response.splitlines()
     table = slow_rows(record)
     longest = max((len(line) for line in response), default=0)

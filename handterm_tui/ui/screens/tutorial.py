@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
+from handterm_tui.ui import palette
 from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.hand import chord_hint_text
 
@@ -74,12 +75,12 @@ class TutorialScreen(KeyGuard, Screen[None]):
             self.query_one("#tut-help", Static).update("Enter or Esc: back to the prompt")
             return
         title.update(f"Tutorial · step {tut.position}/{total}: {step.title}")
-        body = Text(step.hint, style="#ffa07a")  # the web's light salmon
-        body.append("\n\nType  ", style="dim")
+        body = Text(step.hint, style=palette.SALMON)  # the web's light salmon
+        body.append("\n\nType  ", style=palette.MUTED)
         body.append(step.text or "(nothing: just press Enter)", style="bold")
         self.query_one("#tut-step", Static).update(body)
-        chords = Text("Chords  ", style="dim")
-        chords.append("   ".join(step.chord_hints()), style="bold yellow")
+        chords = Text("Chords  ", style=palette.MUTED)
+        chords.append("   ".join(step.chord_hints()), style=f"bold {palette.HINT}")
         self.query_one("#tut-chords", Static).update(chords)
         self._show_next_chord(self.query_one(Input).value)
 

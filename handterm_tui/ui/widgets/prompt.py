@@ -21,14 +21,15 @@ from textual.widgets import Input, Static
 
 from handterm_tui.commands.runner import MAX_LINE
 from handterm_tui.core.stats import Keystroke
+from handterm_tui.ui import palette
 
 HOST = "handterm"
 
 
 def prompt_text(user: str | None) -> Text:
     text = Text()
-    text.append(f"{user or 'guest'}@{HOST}", style="bold blue")
-    text.append(" ~$ ", style="bold green")
+    text.append(f"{user or 'guest'}@{HOST}", style=f"bold {palette.USER}")
+    text.append(" ~$ ", style=f"bold {palette.PROMPT}")
     return text
 
 

@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from handterm_tui.ui import palette
+
 
 class StatusBar(Static):
     DEFAULT_CSS = """
@@ -28,5 +30,5 @@ class StatusBar(Static):
         text.append(f" · queue {self.queue}")
         if self.busy:
             text.append(f" · {self.busy}…", style="italic")
-        text.append("  F1 help · ^P palette · ^Q quit", style="dim")
+        text.append("  F1 help · ^P palette · ^Q quit", style=palette.MUTED)
         return text
