@@ -307,6 +307,12 @@ def _main(argv: Sequence[str] | None) -> int:
         from handterm_tui.server.main import main as serve_main
 
         return serve_main(args_list[1:])
+    if args_list[:1] == ["logs"] and args_list[1:2] in (["--help"], ["-h"]):
+        # argparse would show the bare `logs` wrapper: show its subcommands instead.
+        from handterm_tui import cli_logs  # type: ignore[attr-defined]
+
+        print(cli_logs._parser().format_help(), end="")
+        return 0
     parser = build_parser()
     args = parser.parse_args(args_list)
     profile = getattr(args, "profile", None)

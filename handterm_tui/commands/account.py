@@ -36,7 +36,7 @@ from handterm_tui.commands.base import (
 from handterm_tui.core.parser import ParsedCommand, quote
 from handterm_tui.core.records import FAILED, NOT_SIGNED_IN, UNAVAILABLE, USAGE
 from handterm_tui.core.when import clock, when
-from handterm_tui.services import Unavailable
+from handterm_tui.services import LOCAL_SERVER, Unavailable
 
 if TYPE_CHECKING:
     from handterm_tui.auth.factory import AuthSystem
@@ -45,9 +45,8 @@ if TYPE_CHECKING:
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Offline mode (no profile): say how to get one, not just that there is none.
 OFFLINE_HINT = (
-    "Offline mode: no server is configured, so there is nothing to sign in to. Start a local "
-    "one with `handterm serve-local --write-profile local`, or add a [profiles.NAME] "
-    "table to the config file (`handterm locate config`). Everything local keeps working meanwhile."
+    "Offline mode: no server is configured, so there is nothing to sign in to. "
+    "Everything local keeps working meanwhile.\n" + LOCAL_SERVER
 )
 # Outcome.extra keys the screens read (the first is also kept in the record).
 AUTH_ERROR = "auth_error"  # the AuthError class name, e.g. "UserNotConfirmed"

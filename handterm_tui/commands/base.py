@@ -63,6 +63,13 @@ class Choose(Action):
 
 
 @dataclass(frozen=True)
+class UseConfig(Action):
+    """Switch the running front end to ``config`` (``profile use``): new services, live."""
+
+    config: Config
+
+
+@dataclass(frozen=True)
 class OpenScreen(Action):
     name: str
     params: dict[str, Any] = field(default_factory=dict)

@@ -1,4 +1,4 @@
-"""The prompt's own commands: help, clear, history, special, target, show, profile, whoami, exit."""
+"""The prompt's own commands: help, clear, history, special, target, show, whoami, exit."""
 
 from __future__ import annotations
 
@@ -177,33 +177,6 @@ def show(ctx: Context, cmd: ParsedCommand) -> Outcome:
         return Outcome("No achievements yet. Beat your target WPM in `play` to earn one.")
     lines = [f"{wpm:>4.0f} WPM  {key}" for key, wpm in sorted(best.items(), key=lambda kv: -kv[1])]
     return Outcome("Achievements (best net WPM per phrase):\n" + "\n".join(lines))
-
-
-@command("profile", "Show the API profile in use", "profile")
-def profile(ctx: Context, cmd: ParsedCommand) -> Outcome:
-    prof = ctx.config.profile
-    if prof is None:
-        return Outcome(
-            "Offline mode: no API profile is configured.\n"
-            f"Config file: {ctx.config.path}\n"
-            "Start a local backend with `handterm serve-local --write-profile local`, "
-            "or add a [profiles.NAME] table to the config file."
-        )
-    lines = [
-        f"Profile: {prof.name}",
-        f"API URL: {prof.api_url or '(not set)'}",
-        f"Sign-in: {prof.auth}",
-        f"Region: {prof.region}",
-        f"User pool: {prof.user_pool_id or '(not set)'}",
-        f"App client: {prof.client_id or '(not set)'}",
-    ]
-    if prof.cognito_endpoint:
-        lines.append(f"Cognito endpoint: {prof.cognito_endpoint}")
-    lines += [
-        f"Refresh token validity: {prof.refresh_token_validity_days} days",
-        f"Config file: {ctx.config.path}",
-    ]
-    return Outcome("\n".join(lines))
 
 
 @command("whoami", "Who is signed in", "whoami", category="account")

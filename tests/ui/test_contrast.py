@@ -88,7 +88,17 @@ async def visit(app: Any, pilot: Any) -> list[str]:
     app.clear_notifications()
     await pilot.press("ctrl+c")
     seen = []
-    for command in ("login", "signup", "session", "logs", "tut", "play", "stats", "chords", "drill"):
+    for command in (
+        "login",
+        "signup",
+        "session",
+        "logs",
+        "tut",
+        "play",
+        "stats",
+        "chords",
+        "drill",
+    ):
         if command in ("login", "signup", "session", "stats", "chords", "drill"):
             # Offline the account commands only say there is no server; the figures
             # screens open from their commands once there is something to show.
@@ -104,7 +114,9 @@ async def visit(app: Any, pilot: Any) -> list[str]:
         while len(app.screen_stack) > 2:
             app.pop_screen()
             await settle()
-    app.push_screen(ChoiceScreen("Sign out?", (("out", "Sign out"), ("stay", "Stay")), default="stay"))
+    app.push_screen(
+        ChoiceScreen("Sign out?", (("out", "Sign out"), ("stay", "Stay")), default="stay")
+    )
     await settle()
     seen.append(type(app.screen).__name__)
     found += low_contrast(app, "choice")

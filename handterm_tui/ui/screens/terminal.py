@@ -12,7 +12,15 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from handterm_tui.commands.base import REGISTRY, AskSecret, Choose, Clear, Exit, OpenScreen
+from handterm_tui.commands.base import (
+    REGISTRY,
+    AskSecret,
+    Choose,
+    Clear,
+    Exit,
+    OpenScreen,
+    UseConfig,
+)
 from handterm_tui.commands.builtin import WELCOME, WELCOMED_KEY
 from handterm_tui.commands.runner import Run
 from handterm_tui.core.history import HistoryCursor
@@ -186,6 +194,8 @@ class TerminalScreen(Screen[None]):
             return
         if isinstance(action, OpenScreen):
             self.happ.open_screen(action.name, action.params)
+        if isinstance(action, UseConfig):
+            self.happ.use_config(action.config)
         self.refresh_status()
 
     def _ask_choice(self, run: Run, action: Choose) -> None:
