@@ -39,6 +39,7 @@ CATEGORY_TITLES = {
     "account": "Account",
     "logs": "Log history and sync",
     "practice": "Typing practice",
+    "web": "The web's, not in a terminal",
 }
 
 
@@ -72,7 +73,9 @@ def help_(ctx: Context, cmd: ParsedCommand) -> Outcome:
 
     def label(spec: object) -> str:
         assert isinstance(spec, CommandSpec)
-        return spec.name + (f" ({', '.join(spec.aliases)})" if spec.aliases else "")
+        # `level1` … `level5` are one idea: the usage line says so, the list need not.
+        aliases = [a for a in spec.aliases if not a[len(spec.name) :].isdigit()]
+        return spec.name + (f" ({', '.join(aliases)})" if aliases else "")
 
     width = max(len(label(s)) for s in REGISTRY)
     for spec in REGISTRY:
@@ -177,6 +180,20 @@ def show(ctx: Context, cmd: ParsedCommand) -> Outcome:
         return Outcome("No achievements yet. Beat your target WPM in `play` to earn one.")
     lines = [f"{wpm:>4.0f} WPM  {key}" for key, wpm in sorted(best.items(), key=lambda kv: -kv[1])]
     return Outcome("Achievements (best net WPM per phrase):\n" + "\n".join(lines))
+
+
+@command("clean", "Tidy the history (no empty lines or repeats)", "clean")
+def clean(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    # The web's `clean` dropped empty entries and neighbouring duplicates from its history.
+    # Here history is read from the records with both already left out, so the count is
+    # what Up/Down walks through; the records themselves are never deleted.
+    limit = ctx.config.settings.history_limit
+    lines = ctx.store.records.history_lines(limit, viewer=ctx.owner())
+    return Outcome(
+        f"History is tidy: {len(lines):,} lines for Up/Down, no empty lines and no "
+        "neighbouring repeats (handterm leaves both out as you type). Your records are kept; "
+        "`clear` clears the screen."
+    )
 
 
 @command("whoami", "Who is signed in", "whoami", category="account")

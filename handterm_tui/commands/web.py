@@ -1,11 +1,20 @@
 """The web's commands that fit a terminal: ``profile`` (the server profile, as the web's, plus
-``profile use|list|show`` for the local config), and one-line answers for those that do not.
+``profile use|list|show`` for the local config), ``cat``/``edit`` (files on the server),
+``debug`` (the last API calls), and one-line answers for those that do not fit (svg, video,
+github).
 """
 
 from __future__ import annotations
 
 from handterm_tui import config as config_mod
-from handterm_tui.commands.base import Context, Outcome, UseConfig, command, usage_error
+from handterm_tui.commands.base import (
+    Context,
+    OpenScreen,
+    Outcome,
+    UseConfig,
+    command,
+    usage_error,
+)
 from handterm_tui.core.parser import ParsedCommand
 from handterm_tui.core.records import FAILED, NOT_FOUND
 from handterm_tui.services import LOCAL_SERVER, Unavailable
@@ -32,7 +41,7 @@ def _rest(line: str, words: int) -> str:
 
 @command(
     "profile",
-    "Your profile on the server; `profile use NAME` switches the server handterm talks to",
+    "Your server profile; `profile use NAME` switches server",
     PROFILE_USAGE,
     category="account",
     complete=_profile_names,
@@ -133,3 +142,150 @@ def _server_profile(ctx: Context, text: str) -> Outcome:
     for key, value in sorted(user.attributes.items()):
         lines.append(f"{key}: {value}")
     return Outcome("\n".join(lines))
+
+
+# -- debug: the last API calls ---------------------------------------------------------
+
+
+@command(
+    "debug",
+    "Show or hide a pane of the last API calls",
+    "debug",
+    record=False,  # as on the web: toggling it leaves no record
+)
+def debug(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    if not ctx.interactive:
+        return Outcome("The debug pane is part of the terminal UI: run `handterm`, then `debug`.")
+    return Outcome("", action=OpenScreen("debug"), record=False)
+
+
+# -- the web's commands that have no terminal form: one line each, not "not found" -------
+
+ELSEWHERE = {
+    "svg": "Chord pictures are drawn as text here: see `tut`, `drill` and `special`.",
+    "video": "No camera in a terminal: the web's `video` backdrop stays on the web.",
+    "github": "GitHub editing stays on the web: use git, and `edit` for your files here.",
+}
+
+
+def _elsewhere(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    return Outcome(ELSEWHERE[cmd.name])
+
+
+ELSEWHERE_SUMMARY = {
+    "svg": "The web's chord pictures (here: tut, drill, special)",
+    "video": "The web's camera backdrop (not in a terminal)",
+    "github": "The web's GitHub editor (here: git, and edit)",
+}
+for _name, _summary in ELSEWHERE_SUMMARY.items():
+    command(_name, _summary, _name, category="web")(_elsewhere)
+
+
+# -- cat / edit: the files kept on the server (getFile / putFile) -------------------------
+
+FILE_USAGE = "cat [file]  (default _index.md, your profile)"
+EDIT_USAGE = "edit [file]  (default _index.md; opens $VISUAL or $EDITOR)"
+DEFAULT_FILE = "_index.md"
+MAX_FILE = 1_000_000
+
+
+def split_file(name: str) -> tuple[str, str] | None:
+    """``notes.txt`` → (``notes``, ``txt``); a name without an extension is Markdown."""
+    name = name.strip()
+    if not name or "/" in name or "\\" in name or name.startswith(".") or len(name) > 100:
+        return None
+    key, dot, ext = name.rpartition(".")
+    if not dot:
+        return name, "md"
+    if not key or not ext.isalnum():
+        return None
+    return key, ext
+
+
+def read_server_file(ctx: Context, key: str, ext: str) -> tuple[str | None, Outcome | None]:
+    """The file's text (None: not there yet), or an Outcome that says why it cannot be read."""
+    try:
+        account = ctx.services.account_api()
+    except Unavailable as exc:
+        return None, Outcome(exc.message, status=FAILED)
+    from handterm_tui.api.errors import ApiError
+
+    try:
+        return account.api.get_file(key, ext), None
+    except ApiError as exc:
+        if exc.status == NOT_FOUND:
+            return None, None
+        return None, Outcome(f"The server said: {exc.message}", status=exc.status or FAILED)
+
+
+def write_server_file(ctx: Context, key: str, ext: str, text: str) -> Outcome:
+    try:
+        account = ctx.services.account_api()
+    except Unavailable as exc:
+        return Outcome(exc.message, status=FAILED)
+    from handterm_tui.api.errors import ApiError
+
+    if not text.strip():
+        return Outcome("Not saved: the file is empty (the server keeps no empty files).", 400)
+    try:
+        account.api.put_file(key, text, ext)
+    except ApiError as exc:
+        return Outcome(f"Not saved; the server said: {exc.message}", status=exc.status or FAILED)
+    return Outcome(f"Saved {key}.{ext} to the server ({len(text):,} characters).")
+
+
+@command(
+    "cat",
+    "Show a file you keep on the server (default _index.md)",
+    FILE_USAGE,
+    category="notes",
+    blocking=True,
+)
+def cat(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    if len(cmd.args) > 1:
+        return usage_error(FILE_USAGE, "cat shows one file.")
+    parts = split_file(cmd.args[0] if cmd.args else DEFAULT_FILE)
+    if parts is None:
+        return usage_error(FILE_USAGE, "A file name is a name and an extension, e.g. notes.md.")
+    text, problem = read_server_file(ctx, *parts)
+    if problem is not None:
+        return problem
+    if text is None:
+        return Outcome(
+            f"No file {parts[0]}.{parts[1]} on the server yet: `edit {parts[0]}.{parts[1]}` "
+            "writes one.",
+            status=NOT_FOUND,
+        )
+    return Outcome(text)
+
+
+@command(
+    "edit",
+    "Edit a server file in $EDITOR, then save it back",
+    EDIT_USAGE,
+    category="notes",
+    blocking=True,
+    details="The file is fetched, opened in your editor, and saved back with /putFile when\n"
+    "you close the editor. If the server copy changed meanwhile, handterm asks first.",
+)
+def edit(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    if len(cmd.args) > 1:
+        return usage_error(EDIT_USAGE, "edit opens one file.")
+    parts = split_file(cmd.args[0] if cmd.args else DEFAULT_FILE)
+    if parts is None:
+        return usage_error(EDIT_USAGE, "A file name is a name and an extension, e.g. notes.md.")
+    if not ctx.interactive:
+        return Outcome(
+            "edit opens your editor from the terminal UI: run `handterm`, then `edit`. "
+            "`handterm exec cat` prints a file.",
+            status=FAILED,
+        )
+    text, problem = read_server_file(ctx, *parts)
+    if problem is not None:
+        return problem
+    key, ext = parts
+    return Outcome(
+        f"Editing {key}.{ext}" + (" (new file)" if text is None else ""),
+        action=OpenScreen("editor", {"key": key, "ext": ext, "original": text}),
+        record=False,
+    )

@@ -29,6 +29,7 @@ from handterm_tui.core.parser import ParseError, split_words
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import Keystroke
 from handterm_tui.services import OfflineServices
+from handterm_tui.ui.screens.debug import DebugPane
 from handterm_tui.ui.widgets.prompt import PromptInput, PromptLine
 from handterm_tui.ui.widgets.scrollback import Scrollback
 from handterm_tui.ui.widgets.status import StatusBar
@@ -68,6 +69,7 @@ class TerminalScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Scrollback(id="scrollback")
         yield Static(id="completions")
+        yield DebugPane(id="debug-pane")
         yield PromptLine(self.happ.ctx.username, clock=self.happ.monotonic_ms)
         yield StatusBar(id="status")
 
