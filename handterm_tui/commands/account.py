@@ -171,7 +171,9 @@ def _challenge(
             return _failed(exc)
 
     return Outcome(
-        challenge.message, action=AskSecret("Code:", answer), extra={CHALLENGE: challenge.kind}
+        challenge.message,
+        action=AskSecret("Code:", answer, clear=frozenset({0})),
+        extra={CHALLENGE: challenge.kind},
     )
 
 
@@ -384,7 +386,10 @@ def forgot(ctx: Context, cmd: ParsedCommand) -> Outcome:
     return Outcome(
         sent,
         action=AskSecret(
-            "Code from the email:", reset, more=("New password:", "New password again:")
+            "Code from the email:",
+            reset,
+            more=("New password:", "New password again:"),
+            clear=frozenset({0}),
         ),
     )
 
@@ -559,8 +564,10 @@ def session_fields(status: SessionStatus | None, now: float) -> list[tuple[str, 
             ("Expected expiry", when(status.refresh_expected_expiry, now)),
             ("", f"(validity {days} day{'' if days == 1 else 's'}, per the profile)"),
         ]
-        if status.next_attempt_at:
-            fields.append(("Next retry", when(status.next_attempt_at, now)))
+        # Only while it is unreachable, and never a time already past ("3 s ago").
+        if status.next_attempt_at and status.state is SessionState.UNREACHABLE:
+            due = status.next_attempt_at
+            fields.append(("Next retry", "now" if due <= now else when(due, now)))
     if status.store_note:
         fields.append(("Tokens kept", status.store_note))
     elif not status.signed_in:

@@ -49,6 +49,21 @@ def app_clock(app: App[Any]) -> Callable[[], float]:
     return lambda: time.monotonic() * 1000.0
 
 
+def missing_words(game: Game) -> str:
+    """What Enter on an unfinished phrase is told: what is still missing, not just "no"."""
+    from handterm_tui.core.stats import display_char
+
+    left = len(game.text) - game.correct_prefix
+    if game.uncorrected:
+        fix = f"{game.uncorrected} wrong character{'s' if game.uncorrected != 1 else ''}"
+        return f"Not finished: Backspace over the {fix}, then {left} more to type."
+    nxt = display_char(game.expected) if game.expected else ""
+    return (
+        f"Not finished: {left} more character{'s' if left != 1 else ''} to type "
+        f"(next: {nxt}). Esc leaves."
+    )
+
+
 class GameScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     GameScreen { layout: vertical; }
@@ -197,9 +212,7 @@ class GameScreen(KeyGuard, Screen[None]):
         if self.result is not None:
             self.action_next()
         else:
-            self.notify(
-                "Enter does nothing while you play: finish the phrase, or Esc to leave.", timeout=2
-            )
+            self.notify(missing_words(self.game), timeout=3)
 
     def _key_after_result(self, event: events.Key) -> bool:
         if event.character in ("r", "R"):

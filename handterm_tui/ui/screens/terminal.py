@@ -60,6 +60,7 @@ class TerminalScreen(Screen[None]):
         self._pending: Run | None = None  # a command waiting for a secret
         self._secrets: list[str] = []
         self._secret_prompts: list[str] = []
+        self._secret_clear: frozenset[int] = frozenset()
         self._busy = False
 
     @property
@@ -211,10 +212,13 @@ class TerminalScreen(Screen[None]):
         self._pending = run
         self._secrets = []
         self._secret_prompts = [action.prompt, *action.more]
-        self._enter_secret_mode(self._secret_prompts[0])
+        self._secret_clear = action.clear
+        self._enter_secret_mode(0)
 
-    def _enter_secret_mode(self, label: str) -> None:
-        self.query_one(PromptLine).ask_secret(label)
+    def _enter_secret_mode(self, index: int) -> None:
+        self.query_one(PromptLine).ask_secret(
+            self._secret_prompts[index], masked=index not in self._secret_clear
+        )
 
     def _leave_secret_mode(self) -> None:
         self.query_one(PromptLine).end_secret()
@@ -225,7 +229,7 @@ class TerminalScreen(Screen[None]):
         self._secrets.append(value)
         self.prompt.value = ""
         if len(self._secrets) < len(self._secret_prompts):
-            self._enter_secret_mode(self._secret_prompts[len(self._secrets)])
+            self._enter_secret_mode(len(self._secrets))
             return
         secrets, self._secrets = self._secrets, []
         self._pending = None

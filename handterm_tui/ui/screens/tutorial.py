@@ -12,6 +12,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from handterm_tui.core.records import Record
 from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
 from handterm_tui.ui import palette
 from handterm_tui.ui.keyguard import KeyGuard
@@ -39,6 +40,7 @@ class TutorialScreen(KeyGuard, Screen[None]):
     def __init__(self, tutorial: Tutorial) -> None:
         super().__init__(id="tutorial")
         self.tutorial = tutorial
+        self._done_at_start = len(tutorial.done)
 
     def compose(self) -> ComposeResult:
         yield Static(id="tut-title")
@@ -113,7 +115,7 @@ class TutorialScreen(KeyGuard, Screen[None]):
             ctx = getattr(self.app, "ctx", None)
             if ctx is not None:
                 ctx.store.kv.set(PROGRESS_KEY, list(tut.done))
-            feedback.update(Text(f"✓ {step.title}: done.", style="bold green"))
+            feedback.update(Text(f"✓ {step.title}: done.", style=f"bold {palette.PROMPT}"))
             event.input.value = ""
             self._show_step()
         else:
@@ -129,7 +131,21 @@ class TutorialScreen(KeyGuard, Screen[None]):
             self.action_close()
 
     def action_close(self) -> None:
+        self._record_progress()
         self.dismiss(None)
+
+    def _record_progress(self) -> None:
+        """Steps done here leave a record saying where the tutorial now stands (the `tut`
+        record was written before they were)."""
+        ctx = getattr(self.app, "ctx", None)
+        if ctx is None or len(self.tutorial.done) == self._done_at_start:
+            return
+        record = Record(line="tut", name="tut", response=self.tutorial.describe())
+        record.owner = ctx.owner()
+        stored = ctx.store.records.add(record, history=False)
+        added = getattr(self.app, "record_added", None)
+        if callable(added):
+            added(stored)
 
 
 def open_screen(app: App[Any], **_: Any) -> None:

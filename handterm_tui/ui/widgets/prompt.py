@@ -92,10 +92,12 @@ class PromptInput(Input):
         self.keystrokes: list[Keystroke] = []
         self._full_told = False  # the "line is full" message is given once per line
 
+    asking = False  # a secret or a code is being asked for (set through PromptLine only)
+
     @property
     def secret(self) -> bool:
         """While True nothing typed is timed or kept (set through PromptLine only)."""
-        return self.password
+        return self.password or self.asking
 
     def reset_timing(self) -> None:
         self.keystrokes = []
@@ -215,6 +217,7 @@ class PromptLine(Horizontal):
         self._user = user
         self._clock = clock
         self._secret_label: str | None = None  # None: the normal prompt
+        self._masked = True  # while a secret is asked: masked (passwords) or not (codes)
 
     def compose(self) -> ComposeResult:
         yield Static(prompt_text(self._user), id="prompt-label")
@@ -239,9 +242,11 @@ class PromptLine(Horizontal):
         self._user = user
         self._apply()
 
-    def ask_secret(self, label: str) -> None:
-        """Ask for a secret: the label becomes the question and the input is masked."""
+    def ask_secret(self, label: str, *, masked: bool = True) -> None:
+        """Ask for a secret: the label becomes the question and the input is masked (a
+        short-lived code, ``masked=False``, is shown as typed, never timed or kept)."""
         self._secret_label = label
+        self._masked = masked
         self._clear()
         self._apply()
 
@@ -258,5 +263,6 @@ class PromptLine(Horizontal):
 
     def _apply(self) -> None:
         """Label and masking from the one state, always together."""
-        self.input.password = self._secret_label is not None
+        self.input.asking = self._secret_label is not None
+        self.input.password = self.input.asking and self._masked
         self.query_one("#prompt-label", Static).update(self.label_text())
