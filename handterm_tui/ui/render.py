@@ -7,6 +7,9 @@ made restoring the scrollback at start-up slow.
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 from rich.text import Text
 
 from handterm_tui.core.records import Record
@@ -51,6 +54,24 @@ def slow_rows(record: Record) -> list[Text]:
     return lines
 
 
+_COLUMN = re.compile(r"^(\s+\S.*?\s{2,})\S")
+
+
+def hang(line: str, width: int) -> str:
+    """``line`` wrapped to ``width`` with a hanging indent: a listing such as help's
+    ``  name  summary`` continues under its summary, not at the left edge (60 columns)."""
+    if len(line) <= width or width < 20:
+        return line
+    column = _COLUMN.match(line)
+    indent = len(column.group(1)) if column else len(line) - len(line.lstrip())
+    if indent > width // 2:
+        indent = len(line) - len(line.lstrip())
+    lines = textwrap.wrap(
+        line, width, subsequent_indent=" " * indent, drop_whitespace=True, break_on_hyphens=False
+    )
+    return "\n".join(lines) if lines else line
+
+
 def record_renderable(record: Record, width: int = 80) -> Text:
     out = header(record)
     response_style = "" if record.ok else palette.ERROR
@@ -69,7 +90,8 @@ def record_renderable(record: Record, width: int = 80) -> Text:
         return out
     if record.response:
         out.append("\n")
-        out.append(record.response, style=response_style)
+        wrapped = "\n".join(hang(line, width) for line in record.response.split("\n"))
+        out.append(wrapped, style=response_style)
     for line in table:
         out.append("\n")
         out.append_text(line)

@@ -29,6 +29,7 @@ from handterm_tui.core.practice import (
 )
 from handterm_tui.core.records import Record
 from handterm_tui.ui.keyguard import KeyGuard
+from handterm_tui.ui.widgets.fitline import FitLine
 from handterm_tui.ui.widgets.hand import chord_hint_text
 from handterm_tui.ui.widgets.practice import (
     GameView,
@@ -134,7 +135,7 @@ class GameScreen(KeyGuard, Screen[None]):
                 lambda: clock_text(self.game, self._clock_now(), self.target), id="clock"
             )
         yield Static(id="result")
-        yield Static(self._help(), id="game-help")
+        yield FitLine(*self._help(), id="game-help")
 
     def on_mount(self) -> None:
         # Looked up once: a DOM query per keystroke would cost more than the redraw.
@@ -155,11 +156,20 @@ class GameScreen(KeyGuard, Screen[None]):
         )
         return out
 
-    def _help(self) -> str:
+    def _help(self) -> tuple[str, ...]:
+        """The key line, longest wording first (FitLine shows the one that fits)."""
         if self.result is None:
-            return "Type the phrase · Backspace fixes · empty line restarts · Esc leaves"
+            return (
+                "Type the phrase · Backspace fixes · empty line restarts · Esc leaves",
+                "Backspace fixes · empty line restarts · Esc leaves",
+                "Backspace fixes · Esc leaves",
+            )
         nxt = f" ({self.next_phrase.key})" if self.next_phrase else ""
-        return f"Enter: next phrase{nxt} · r: again · Esc: back to the prompt"
+        return (
+            f"Enter: next phrase{nxt} · r: again · Esc: back to the prompt",
+            f"Enter: next{nxt} · r: again · Esc: back",
+            "Enter next · r again · Esc back",
+        )
 
     # -- per keystroke (keep it small) --------------------------------------------
 
@@ -247,7 +257,7 @@ class GameScreen(KeyGuard, Screen[None]):
         panel.update("\n".join(result_lines(result, target)))
         panel.set_class(not result.achieved(target), "-missed")
         panel.add_class("-shown")
-        self.query_one("#game-help", Static).update(self._help())
+        self.query_one("#game-help", FitLine).say(*self._help())
 
     def start(self, phrase: Phrase) -> None:
         """Play ``phrase`` (the next one, or the same again)."""
@@ -261,7 +271,7 @@ class GameScreen(KeyGuard, Screen[None]):
         self.remove_class("-done")
         self._hint_char = None
         self.query_one("#game-title", Static).update(self._title())
-        self.query_one("#game-help", Static).update(self._help())
+        self.query_one("#game-help", FitLine).say(*self._help())
         self.query_one(TypingArea).refresh(layout=True)
         for view in self.query(GameView):
             view.refresh(layout=True)

@@ -16,6 +16,7 @@ from handterm_tui.core.records import Record
 from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
 from handterm_tui.ui import palette
 from handterm_tui.ui.keyguard import KeyGuard
+from handterm_tui.ui.widgets.fitline import FitLine
 from handterm_tui.ui.widgets.hand import chord_hint_text
 
 
@@ -26,7 +27,7 @@ class TutorialScreen(KeyGuard, Screen[None]):
     TutorialScreen #tut-step { height: auto; padding: 1 1 0 1; }
     TutorialScreen #tut-chords { height: auto; padding: 1 1 0 1; }
     TutorialScreen #tut-input-row { height: auto; }
-    TutorialScreen #tut-input { margin: 1 1 0 1; width: 40; }
+    TutorialScreen #tut-input { margin: 1 1 0 1; width: 1fr; max-width: 40; min-width: 16; }
     TutorialScreen #tut-hand { width: 26; height: auto; margin: 1 1 0 2; }
     TutorialScreen #tut-feedback { height: auto; padding: 1 1 0 1; }
     TutorialScreen #tut-help { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
@@ -51,8 +52,10 @@ class TutorialScreen(KeyGuard, Screen[None]):
             # The next key's chord, presses numbered in order.
             yield Static(id="tut-hand")
         yield Static(id="tut-feedback")
-        yield Static(
-            "Enter checks the line (it is never run as a command) · Esc: back", id="tut-help"
+        yield FitLine(
+            "Enter checks the line (it is never run as a command) · Esc: back",
+            "Enter checks the line · Esc: back",
+            id="tut-help",
         )
 
     def on_mount(self) -> None:
@@ -74,7 +77,7 @@ class TutorialScreen(KeyGuard, Screen[None]):
             )
             self.query_one("#tut-chords", Static).update("")
             self.query_one(Input).display = False
-            self.query_one("#tut-help", Static).update("Enter or Esc: back to the prompt")
+            self.query_one("#tut-help", FitLine).say("Enter or Esc: back to the prompt")
             return
         title.update(f"Tutorial · step {tut.position}/{total}: {step.title}")
         body = Text(step.hint, style=palette.SALMON)  # the web's light salmon
