@@ -92,3 +92,17 @@ async def test_a_profile_written_while_running_is_picked_up(
         assert app.terminal.query_one(StatusBar).connection != "offline mode"
         notices = [str(n.render()) for n in app.terminal.scrollback.query("Notice")]
         assert any("now using profile local" in n for n in notices)
+
+
+async def test_the_verify_screen_says_where_a_local_servers_codes_are(
+    make_app: Callable[..., Any], backend: Any
+) -> None:
+    write_profile(Profile(**backend.profile("local")))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.open_screen("signup", {"username": "someone", "stage": "verify"})
+        await settle(pilot)
+        note = str(app.screen.query_one("#note").render())
+        assert "Type the code emailed to someone" in note
+        assert "codes.txt" in note and "serve-local prints where" in note
