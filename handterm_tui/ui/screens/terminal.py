@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
@@ -29,6 +30,7 @@ from handterm_tui.core.parser import ParseError, split_words
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import Keystroke
 from handterm_tui.services import OfflineServices
+from handterm_tui.store import StoreError
 from handterm_tui.ui.screens.debug import DebugPane
 from handterm_tui.ui.widgets.prompt import PromptInput, PromptLine
 from handterm_tui.ui.widgets.scrollback import Scrollback
@@ -103,7 +105,9 @@ class TerminalScreen(Screen[None]):
         if not changed and not store.kv.get(WELCOMED_KEY):
             # Once, on a new store: later starts show only the restored records.
             self.scrollback.add_notice(WELCOME, classes="welcome")
-            store.kv.set(WELCOMED_KEY, True)
+            # Remembered if it can be: a full disk shows the welcome again, nothing worse.
+            with contextlib.suppress(StoreError):
+                store.kv.set(WELCOMED_KEY, True)
         if changed:
             self.scrollback.add_notice(
                 f"Showing {owner.username}'s records and history."
