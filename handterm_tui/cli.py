@@ -246,6 +246,12 @@ def _main(argv: Sequence[str] | None) -> int:
         return serve_main(args_list[1:])
     if args_list[:1] and args_list[0] in _AWS_COMMANDS:
         return _aws_main(args_list)
+    if args_list[:1] == ["logs"] and args_list[1:2] in (["--help"], ["-h"]):
+        # argparse would show the bare `logs` wrapper: show its subcommands instead.
+        from handterm_tui import cli_logs
+
+        print(cli_logs.logs_parser().format_help(), end="")
+        return 0
     parser = build_parser()
     args = parser.parse_args(args_list)
     profile = getattr(args, "profile", None)

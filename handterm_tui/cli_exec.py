@@ -49,8 +49,8 @@ def _exec_line(ctx: Context, line: str) -> int:
             continue
         assert isinstance(action, AskSecret)
         secrets = []
-        for label in (action.prompt, *action.more):
-            secret = _read_secret(label)
+        for index, label in enumerate((action.prompt, *action.more)):
+            secret = _read_secret(label, clear=index in action.clear)
             if secret is None:
                 run = runner.cancel(run)
                 print("No secret given; cancelled.", file=sys.stderr)
@@ -95,7 +95,12 @@ def prepare_session(ctx: Context) -> None:
         logging.getLogger("handterm").info("session not loaded: %s", exc.message)
 
 
-def _read_secret(label: str) -> str | None:
+def _read_secret(label: str, clear: bool = False) -> str | None:
+    if sys.stdin.isatty() and clear:  # a short-lived code: typed in the clear
+        try:
+            return input(label.rstrip() + " ")
+        except (EOFError, KeyboardInterrupt):
+            return None
     if sys.stdin.isatty():
         import getpass
 

@@ -92,7 +92,7 @@ def _stderr_progress(p: Progress) -> None:
     sys.stderr.flush()
 
 
-def _parser() -> argparse.ArgumentParser:
+def logs_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="handterm logs", description="Your command records.")
     sub = parser.add_subparsers(dest="action", required=True)
     listing = sub.add_parser("list", help="newest records first")
@@ -112,7 +112,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def logs_main(config: Config, argv: list[str]) -> int:
-    parser = _parser()
+    parser = logs_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -330,3 +330,30 @@ def write_profile(profile: Profile, *, make_default: bool = True, path: Path | N
     tmp.write_text(new_text, encoding="utf-8")
     os.replace(tmp, path)
     return path
+
+
+def set_default_profile(name: str, *, path: Path | None = None) -> Path:
+    """Make ``name`` (an existing profile) the default: ``default_profile`` rewritten in place,
+    everything else kept."""
+    path = path or paths.config_file()
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    current = _parse(path, text) if text else Config(path=path)
+    if name not in current.profiles:
+        known = ", ".join(sorted(current.profiles)) or "none configured"
+        raise ConfigError(path, f"no profile named '{name}' (profiles: {known})")
+    out = [line for line in text.splitlines() if not re.match(r"\s*default_profile\s*=", line)]
+    first_table = next((i for i, line in enumerate(out) if line.strip().startswith("[")), len(out))
+    out.insert(first_table, f"default_profile = {_toml_value(name)}")
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("\n".join(out) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def stamp(path: Path) -> tuple[int, int] | None:
+    """What tells a changed config file (mtime, size); None when there is none."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)

@@ -21,10 +21,15 @@ if TYPE_CHECKING:
     from handterm_tui.auth.session import SessionStatus
     from handterm_tui.sync.service import SyncService
 
+# The exact steps to a working server on this machine (no AWS): said wherever offline mode is.
+LOCAL_SERVER = (
+    "Start a local server in another terminal:\n"
+    "  handterm serve-local --write-profile local --demo-user 'demo:Demo-pass1!'\n"
+    "(in a checkout: `make serve`), then type `profile use local` and `login demo`."
+)
 OFFLINE_MODE = (
-    "No server is configured (offline mode): records stay here. Start a local one with "
-    "`handterm serve-local --write-profile local`, or add a [profiles.NAME] table to the "
-    "config file (`handterm locate config`)."
+    "No server is configured (offline mode): records stay here.\n" + LOCAL_SERVER + "\n"
+    "Or add a [profiles.NAME] table to the config file (`handterm locate config`)."
 )
 
 StatusListener = Callable[["SessionStatus"], object]

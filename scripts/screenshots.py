@@ -38,10 +38,12 @@ async def shoot(
     # A typist's uneven rhythm, the same every run.
     gaps = itertools.cycle([140.0, 185.0, 120.0, 230.0, 160.0, 310.0, 150.0, 175.0])
     clock = itertools.accumulate(gaps, initial=1000.0)
+    store = open_store()
     app = HandtermApp(
         cfg,
-        open_store(),
-        services=build_services(cfg),
+        store,
+        services=build_services(cfg, store),
+        key_guard_s=0.0,  # keys are pressed at once here; a person's keys are guarded
         clock=lambda: datetime(2026, 11, 27, 9, 41, 7, tzinfo=UTC),
         monotonic_ms=lambda: float(next(clock)),
         cursor_blink=False,
@@ -60,6 +62,8 @@ async def main() -> None:
     OUT.mkdir(exist_ok=True)
     os.environ["TZ"] = "UTC"
     os.environ.pop("NO_COLOR", None)
+    # The first screen of a new store: the welcome (shot first, the store is still new).
+    await shoot("welcome", [], (80, 24))
     hero = keys("wrt practise the chord for ;") + keys("target 30") + keys("special")
     await shoot("terminal", hero, (100, 32))
     await shoot("help", ["f1"], (100, 40))
@@ -67,6 +71,8 @@ async def main() -> None:
     await shoot(
         "game", [*keys("play dad"), "a", "space", "s", "a", "d", "space", "d", "a", "x"], (100, 32)
     )
+    # A phone over SSH: the game keeps its chord hint, the status bar shortens.
+    await shoot("game-60x20", [*keys("play dad"), "a", "space", "s"], (60, 20))
     await shoot(
         "logs", keys("wrt buy milk") + keys("special") + keys("target 30") + ["ctrl+l"], (100, 32)
     )

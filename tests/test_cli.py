@@ -62,9 +62,9 @@ def test_profile_is_accepted_before_or_after_the_subcommand(
     cfg.write_text(
         '[profiles.p1]\napi_url = "http://127.0.0.1:9"\n[profiles.p2]\napi_url = "http://127.0.0.1:8"\n'
     )
-    assert main(["--profile", "p2", "exec", "profile"]) == 0
+    assert main(["--profile", "p2", "exec", "profile show"]) == 0
     assert "Profile: p2" in capsys.readouterr().out
-    assert main(["exec", "--profile", "p1", "profile"]) == 0
+    assert main(["exec", "--profile", "p1", "profile show"]) == 0
     assert "Profile: p1" in capsys.readouterr().out
 
 

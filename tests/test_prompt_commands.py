@@ -84,7 +84,10 @@ def test_clear_and_exit_are_actions_not_data_loss(runner: Runner, store: Store) 
 
 
 def test_profile_and_whoami_offline(runner: Runner) -> None:
-    assert "Offline mode" in run(runner, "profile").outcome.text
+    assert "Offline mode" in run(runner, "profile show").outcome.text
+    # The server profile (the web's `profile`) needs a server: say how to get one.
+    offline = run(runner, "profile").outcome
+    assert not offline.ok and "--demo-user" in offline.text and "profile use local" in offline.text
     assert run(runner, "whoami").outcome.text.startswith("guest")
 
 

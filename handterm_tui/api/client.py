@@ -15,6 +15,8 @@ from __future__ import annotations
 import copy
 import json
 import logging
+import time
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -35,6 +37,21 @@ DEFAULT_TIMEOUT = httpx.Timeout(10.0, connect=3.0)
 
 # Attributes the late-2024 getUser leaks (GitHub OAuth tokens): never kept or shown.
 _SECRET_ATTRIBUTE_WORDS = ("token", "secret", "password")
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request as the `debug` pane shows it: never a token, a body or a query string."""
+
+    method: str
+    route: str
+    status: int | None  # None: no answer (unreachable, timed out)
+    ms: float
+    at: float  # time.time() when it was sent
+
+
+# The last calls of every client in this process (deque appends are thread-safe).
+RECENT_CALLS: deque[ApiCall] = deque(maxlen=50)
 
 
 class TokenProvider(Protocol):
@@ -188,15 +205,21 @@ class HandTermApi:
     ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else None
         self.stats.requests += 1
+        started, status = time.monotonic(), None
         try:
-            return self._http.request(
+            response = self._http.request(
                 method, self.base_url + path, json=body, params=params, headers=headers
             )
+            status = response.status_code
+            return response
         except httpx.TimeoutException:
             raise Unreachable(f"{self.base_url} did not answer in time.", route=path) from None
         except httpx.TransportError as exc:
             reason = type(exc).__name__
             raise Unreachable(f"Cannot reach {self.base_url} ({reason}).", route=path) from None
+        finally:
+            ms = (time.monotonic() - started) * 1000.0
+            RECENT_CALLS.append(ApiCall(method, path, status, ms, time.time()))
 
     def _report_unreachable(self, message: str) -> None:
         hook = self.on_unreachable
@@ -468,6 +491,8 @@ class HandTermApi:
 
 
 __all__ = [
+    "RECENT_CALLS",
+    "ApiCall",
     "ApiError",
     "AuthReply",
     "HandTermApi",

@@ -25,9 +25,10 @@ class AuthError(HandtermError):
 
 class NotConfigured(AuthError):
     default_message = (
-        "No server is configured. Add a [profiles.NAME] table to the config file "
-        "(`handterm locate config` prints where it is), or start a local server with "
-        "`handterm serve-local --write-profile local`."
+        "No server is configured. Start a local one with "
+        "`handterm serve-local --write-profile local --demo-user 'demo:Demo-pass1!'` "
+        "(then `profile use local`), or add a [profiles.NAME] table to the config file "
+        "(`handterm locate config` prints where it is)."
     )
 
 

@@ -8,7 +8,7 @@ from handterm_tui.commands.base import REGISTRY, Context, Outcome
 from handterm_tui.commands.runner import Run, Runner
 
 # Modules that register commands, in the order `help` lists their categories.
-_MODULES = ("builtin", "notes", "account", "logs", "practice", "chords")
+_MODULES = ("builtin", "notes", "web", "account", "logs", "practice", "chords")
 
 
 def load_all() -> None:

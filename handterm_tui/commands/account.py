@@ -36,7 +36,7 @@ from handterm_tui.commands.base import (
 from handterm_tui.core.parser import ParsedCommand, quote
 from handterm_tui.core.records import FAILED, NOT_SIGNED_IN, UNAVAILABLE, USAGE
 from handterm_tui.core.when import clock, when
-from handterm_tui.services import Unavailable
+from handterm_tui.services import LOCAL_SERVER, Unavailable
 
 if TYPE_CHECKING:
     from handterm_tui.auth.factory import AuthSystem
@@ -45,9 +45,8 @@ if TYPE_CHECKING:
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Offline mode (no profile): say how to get one, not just that there is none.
 OFFLINE_HINT = (
-    "Offline mode: no server is configured, so there is nothing to sign in to. Start a local "
-    "one with `handterm serve-local --write-profile local`, or add a [profiles.NAME] "
-    "table to the config file (`handterm locate config`). Everything local keeps working meanwhile."
+    "Offline mode: no server is configured, so there is nothing to sign in to. "
+    "Everything local keeps working meanwhile.\n" + LOCAL_SERVER
 )
 # Outcome.extra keys the screens read (the first is also kept in the record).
 AUTH_ERROR = "auth_error"  # the AuthError class name, e.g. "UserNotConfirmed"
@@ -172,7 +171,9 @@ def _challenge(
             return _failed(exc)
 
     return Outcome(
-        challenge.message, action=AskSecret("Code:", answer), extra={CHALLENGE: challenge.kind}
+        challenge.message,
+        action=AskSecret("Code:", answer, clear=frozenset({0})),
+        extra={CHALLENGE: challenge.kind},
     )
 
 
@@ -385,7 +386,10 @@ def forgot(ctx: Context, cmd: ParsedCommand) -> Outcome:
     return Outcome(
         sent,
         action=AskSecret(
-            "Code from the email:", reset, more=("New password:", "New password again:")
+            "Code from the email:",
+            reset,
+            more=("New password:", "New password again:"),
+            clear=frozenset({0}),
         ),
     )
 
@@ -560,8 +564,10 @@ def session_fields(status: SessionStatus | None, now: float) -> list[tuple[str, 
             ("Expected expiry", when(status.refresh_expected_expiry, now)),
             ("", f"(validity {days} day{'' if days == 1 else 's'}, per the profile)"),
         ]
-        if status.next_attempt_at:
-            fields.append(("Next retry", when(status.next_attempt_at, now)))
+        # Only while it is unreachable, and never a time already past ("3 s ago").
+        if status.next_attempt_at and status.state is SessionState.UNREACHABLE:
+            due = status.next_attempt_at
+            fields.append(("Next retry", "now" if due <= now else when(due, now)))
     if status.store_note:
         fields.append(("Tokens kept", status.store_note))
     elif not status.signed_in:

@@ -48,6 +48,9 @@ class AskSecret(Action):
     then: Callable[..., Outcome]  # called with one secret per prompt
     # Further secrets to ask in turn (e.g. "new password" then "repeat it").
     more: tuple[str, ...] = ()
+    # Prompts (0 = ``prompt``) typed in the clear: short-lived emailed codes, where masking
+    # only causes typos. Still never stored, timed or recorded.
+    clear: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,13 @@ class Choose(Action):
     options: tuple[tuple[str, str], ...]
     default: str
     then: Callable[[str], Outcome]
+
+
+@dataclass(frozen=True)
+class UseConfig(Action):
+    """Switch the running front end to ``config`` (``profile use``): new services, live."""
+
+    config: Config
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The prompt's own commands: help, clear, history, special, target, show, profile, whoami, exit."""
+"""The prompt's own commands: help, clear, history, special, target, show, whoami, exit."""
 
 from __future__ import annotations
 
@@ -22,12 +22,24 @@ from handterm_tui.core.registry import CommandSpec
 DEFAULT_TARGET_WPM = 25
 TARGET_KEY = "target_wpm"
 
+WELCOMED_KEY = "welcomed"
+# Shown on a new store and after `clear`: what handterm is and the four ways in.
+WELCOME = (
+    "Welcome to handterm, HandTerm's prompt for your terminal.\n"
+    "Every command you type is timed (WPM) and kept on this machine.\n"
+    "  help   list the commands (F1 any time)\n"
+    "  tut    the first chords, step by step\n"
+    "  play   the typing game\n"
+    "  login  sign in to sync (everything else works offline)"
+)
+
 CATEGORY_TITLES = {
     "general": "The prompt",
     "notes": "Notes",
     "account": "Account",
     "logs": "Log history and sync",
     "practice": "Typing practice",
+    "web": "The web's, not in a terminal",
 }
 
 
@@ -61,7 +73,9 @@ def help_(ctx: Context, cmd: ParsedCommand) -> Outcome:
 
     def label(spec: object) -> str:
         assert isinstance(spec, CommandSpec)
-        return spec.name + (f" ({', '.join(spec.aliases)})" if spec.aliases else "")
+        # `level1` … `level5` are one idea: the usage line says so, the list need not.
+        aliases = [a for a in spec.aliases if not a[len(spec.name) :].isdigit()]
+        return spec.name + (f" ({', '.join(aliases)})" if aliases else "")
 
     width = max(len(label(s)) for s in REGISTRY)
     for spec in REGISTRY:
@@ -77,10 +91,14 @@ def help_(ctx: Context, cmd: ParsedCommand) -> Outcome:
                 *by_category[category],
                 "",
             ]
-    out.append(
-        "`help <command>` shows its usage. Keys: Up/Down history, Tab completes, "
-        "Ctrl+C cancels, Ctrl+Q quits, F1 help."
-    )
+    # Short lines: nothing here may wrap at 80 columns.
+    out += [
+        "Keys:",
+        "  Enter runs · Up/Down history · Tab completes · Ctrl+C cancels the line",
+        "  PageUp/PageDown, Shift+Up/Down scroll · Home/End on an empty line: top/end",
+        "  F1 help · Ctrl+L log history · Ctrl+P palette · Ctrl+Q quits",
+        "`help <command>` shows how to use one.",
+    ]
     return Outcome("\n".join(out))
 
 
@@ -164,31 +182,18 @@ def show(ctx: Context, cmd: ParsedCommand) -> Outcome:
     return Outcome("Achievements (best net WPM per phrase):\n" + "\n".join(lines))
 
 
-@command("profile", "Show the API profile in use", "profile")
-def profile(ctx: Context, cmd: ParsedCommand) -> Outcome:
-    prof = ctx.config.profile
-    if prof is None:
-        return Outcome(
-            "Offline mode: no API profile is configured.\n"
-            f"Config file: {ctx.config.path}\n"
-            "Start a local backend with `handterm serve-local --write-profile local`, "
-            "or add a [profiles.NAME] table to the config file."
-        )
-    lines = [
-        f"Profile: {prof.name}",
-        f"API URL: {prof.api_url or '(not set)'}",
-        f"Sign-in: {prof.auth}",
-        f"Region: {prof.region}",
-        f"User pool: {prof.user_pool_id or '(not set)'}",
-        f"App client: {prof.client_id or '(not set)'}",
-    ]
-    if prof.cognito_endpoint:
-        lines.append(f"Cognito endpoint: {prof.cognito_endpoint}")
-    lines += [
-        f"Refresh token validity: {prof.refresh_token_validity_days} days",
-        f"Config file: {ctx.config.path}",
-    ]
-    return Outcome("\n".join(lines))
+@command("clean", "Tidy the history (no empty lines or repeats)", "clean")
+def clean(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    # The web's `clean` dropped empty entries and neighbouring duplicates from its history.
+    # Here history is read from the records with both already left out, so the count is
+    # what Up/Down walks through; the records themselves are never deleted.
+    limit = ctx.config.settings.history_limit
+    lines = ctx.store.records.history_lines(limit, viewer=ctx.owner())
+    return Outcome(
+        f"History is tidy: {len(lines):,} lines for Up/Down, no empty lines and no "
+        "neighbouring repeats (handterm leaves both out as you type). Your records are kept; "
+        "`clear` clears the screen."
+    )
 
 
 @command("whoami", "Who is signed in", "whoami", category="account")
@@ -204,4 +209,4 @@ def exit_(ctx: Context, cmd: ParsedCommand) -> Outcome:
     return Outcome("Bye.", action=Exit(), record=False)
 
 
-__all__ = ["DEFAULT_TARGET_WPM", "TARGET_KEY", "target_wpm"]
+__all__ = ["DEFAULT_TARGET_WPM", "TARGET_KEY", "WELCOME", "WELCOMED_KEY", "target_wpm"]

@@ -107,11 +107,17 @@ def archive(ctx: Context, cmd: ParsedCommand) -> Outcome:
     sync = ctx.services.sync
     assert sync is not None  # an account API means an online profile
     waiting = sync.waiting()
+    # The same words as `outbox` and `handterm sync`: what is yours, and what waits apart.
+    others = _others(ctx.store.outbox.census(account.owner))
     if waiting == 0:
-        return Outcome(added + "Nothing to upload: everything of yours is on the server.")
+        return Outcome(added + "Nothing of yours waits to upload." + others)
     report = sync.run(force=True, progress=_progress_reporter(ctx, waiting))
     status = 200 if report.left == 0 else (UNAVAILABLE if report.paused else FAILED)
-    return Outcome(added + report.summary(), status=status, extra={"sync": report.as_dict()})
+    return Outcome(
+        added + report.summary() + _others(ctx.store.outbox.census(account.owner)),
+        status=status,
+        extra={"sync": report.as_dict()},
+    )
 
 
 def _waiting(count: int) -> str:

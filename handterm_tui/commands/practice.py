@@ -1,4 +1,4 @@
-"""Typing practice commands: ``play``/``phrase``, ``ls``, ``tut``, ``stats``.
+"""Typing practice commands: ``play``/``phrase``, ``level``, ``ls``, ``tut``, ``stats``.
 
 Each returns its text (what ``handterm exec`` prints) and, in the TUI, an ``OpenScreen``
 action for the game, tutorial or stats screen.
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # The game's modules (and the phrase catalogue's TOML) load on first use, not at start-up.
 
+LEVEL_KEY = "game_level"  # the level `play` picks from (0 or missing: every level)
+LEVEL_USAGE = "level [N]   (also level1 … level5, as on the web)"
 MAX_GAMES = 5000  # enough history for stats; older games still count in `show`
 PLAY_USAGE = "play [key]"
 
@@ -94,7 +96,9 @@ def play(ctx: Context, cmd: ParsedCommand) -> Outcome:
             )
     else:
         prog = load_progress(ctx)
-        phrase = choose_next(catalogue.phrases, prog.achieved, prog.key_means())
+        chosen = game_level(ctx)
+        pool = [p for p in catalogue.phrases if p.level == chosen] or catalogue.phrases
+        phrase = choose_next(pool, prog.achieved, prog.key_means())
         if phrase is None:
             return Outcome("There are no phrases to play." + _warnings(catalogue), status=NOT_FOUND)
     target = target_wpm(ctx)
@@ -109,6 +113,52 @@ def play(ctx: Context, cmd: ParsedCommand) -> Outcome:
             status=UNAVAILABLE,
         )
     return Outcome(text, action=OpenScreen("game", {"key": phrase.key}))
+
+
+def game_level(ctx: Context) -> int:
+    value = ctx.store.kv.get(LEVEL_KEY, 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@command(
+    "level",
+    "Choose the game level `play` picks from",
+    LEVEL_USAGE,
+    aliases=tuple(f"level{n}" for n in range(1, 6)),
+    category="practice",
+)
+def level(ctx: Context, cmd: ParsedCommand) -> Outcome:
+    from handterm_tui.core import phrases
+
+    # `level3` (the web's form) and `level 3` (which the web read as "next level") alike.
+    raw = cmd.name[len("level") :] or (cmd.args[0] if cmd.args else "")
+    if len(cmd.args) > (0 if cmd.name != "level" else 1):
+        return usage_error(LEVEL_USAGE, "level takes one number.")
+    catalogue = phrases.load()
+    counts = {n: sum(1 for p in catalogue if p.level == n) for n in phrases.LEVEL_NAMES}
+    if not raw:
+        current = game_level(ctx)
+        lines = [
+            f"{'*' if n == current else ' '} {n}  {name} ({counts.get(n, 0)} phrases)"
+            for n, name in phrases.LEVEL_NAMES.items()
+        ]
+        head = f"Game level: {current}" if current else "Game level: all (play goes in order)"
+        return Outcome("\n".join([head, *lines, "`level N` chooses one; `level 0` all."]))
+    if raw == "0":
+        ctx.store.kv.set(LEVEL_KEY, 0)
+        return Outcome("Game level: all levels, in order.")
+    if not raw.isdigit() or not phrases.MIN_LEVEL <= int(raw) <= phrases.MAX_LEVEL:
+        return usage_error(
+            LEVEL_USAGE,
+            f"The level is a number {phrases.MIN_LEVEL}-{phrases.MAX_LEVEL} (or 0 for all), "
+            f"not {raw!r}.",
+        )
+    n = int(raw)
+    ctx.store.kv.set(LEVEL_KEY, n)
+    return Outcome(
+        f"Game level set to {n} ({phrases.LEVEL_NAMES.get(n, '')}, {counts.get(n, 0)} phrases): "
+        "`play` picks from it."
+    )
 
 
 @command(
@@ -166,7 +216,7 @@ def tut(ctx: Context, cmd: ParsedCommand) -> Outcome:
 
 @command(
     "stats",
-    "Your WPM and accuracy over time, best phrases, slowest keys",
+    "Your WPM and accuracy over time, best phrases, slow keys",
     "stats",
     category="practice",
 )

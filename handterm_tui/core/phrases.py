@@ -133,11 +133,13 @@ def user_file() -> Path:
 
 
 def merge(base: tuple[Phrase, ...], extra: list[Phrase]) -> tuple[Phrase, ...]:
-    """Built-in order first (a user phrase replaces one in place), then new user phrases."""
+    """Built-in order first (a user phrase replaces one in place), then new user phrases;
+    then by level (stable), so the game's "in order" is the level order with user phrases
+    at their level, not after every built-in one."""
     replacing = {p.key: p for p in extra}
     merged = [replacing.pop(p.key, p) for p in base]
     merged += [p for p in extra if p.key in replacing]
-    return tuple(merged)
+    return tuple(sorted(merged, key=lambda p: p.level))
 
 
 @cache

@@ -39,6 +39,18 @@ class CommandSpec(Generic[H]):
         return (self.name, *self.aliases)
 
 
+def _typo_distance(a: str, b: str) -> int:
+    """Edits between ``a`` and ``b``, a swap of neighbours counting as one (OSA distance)."""
+    rows = [list(range(len(b) + 1))] + [[i] + [0] * len(b) for i in range(1, len(a) + 1)]
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
 @dataclass
 class Registry(Generic[H]):
     _specs: dict[str, CommandSpec[H]] = field(default_factory=dict)
@@ -74,6 +86,11 @@ class Registry(Generic[H]):
         lowered = name.lower()
         if lowered in self._by_name:
             return lowered
+        # Swapped letters are the commonest slip: `eidt` is `edit` (one swap), not `exit`.
+        near = [(_typo_distance(lowered, n), n) for n in self.names()]
+        best = min(near, default=(99, ""))
+        if best[0] <= 1:
+            return best[1]
         matches = difflib.get_close_matches(lowered, self.names(), n=1, cutoff=0.6)
         if matches:
             return matches[0]

@@ -16,6 +16,7 @@ from textual.driver import Driver
 from textual.message import Message
 from textual.screen import Screen
 
+from handterm_tui import config as config_mod
 from handterm_tui.commands import REGISTRY, Context, Run, Runner
 from handterm_tui.commands.base import Choose
 from handterm_tui.config import Config
@@ -26,7 +27,10 @@ from handterm_tui.ui.keyguard import GUARD_SECONDS, KeyGuard
 from handterm_tui.ui.screens.terminal import TerminalScreen
 from handterm_tui.ui.widgets.prompt import PromptInput
 
+# The themes offered (palette, config): each is held to WCAG AA by tests/ui/test_contrast.py.
+SHIPPED_THEMES = ("textual-dark",)
 TICK_SECONDS = 5.0  # session checks are decided from wall-clock expiry on every tick
+CONFIG_CHECK_SECONDS = 2.0  # a config file written meanwhile (serve-local) is picked up
 STORE_NOTICE_SECONDS = 1.0
 
 
@@ -78,6 +82,9 @@ class HandtermApp(App[int]):
         """``key_guard_s``/``guard_clock``: how long keys are dropped after a screen opens
         from the prompt, on which clock (seconds); tests inject both."""
         super().__init__()
+        for name in list(self.available_themes):
+            if name not in SHIPPED_THEMES:
+                self.unregister_theme(name)
         self.ctx = Context(
             config=config,
             store=store,
@@ -94,6 +101,7 @@ class HandtermApp(App[int]):
         self._last_account: tuple[str | None] | None = None  # whose records are shown
         self._session_loaded = False
         self._ticking = threading.Event()
+        self._config_stamp: tuple[int, int] | None = None
 
     def monotonic_ms(self) -> float:
         return self._monotonic_ms()
@@ -133,10 +141,62 @@ class HandtermApp(App[int]):
             # After the first frame: loading the session imports httpx and keyring (~0.3 s of
             # work in a thread) and would hold the GIL while the prompt is being drawn.
             self.call_after_refresh(self._start_session)
-            # A timer plus a short worker, never an endless thread.
-            self.set_interval(TICK_SECONDS, self._tick_session)
+        # A timer plus a short worker, never an endless thread (offline, a tick does nothing;
+        # it is there for when a profile is switched on).
+        self.set_interval(TICK_SECONDS, self._tick_session)
+        self._config_stamp = config_mod.stamp(self.ctx.config.path)
+        self.set_interval(CONFIG_CHECK_SECONDS, self._check_config)
         # What the store fixed on its own (a deleted WAL saved back) is told once, soon after.
         self.set_interval(STORE_NOTICE_SECONDS, self._store_notices)
+
+    # -- the config: `profile use NAME`, or the file changed under us -------------------
+
+    def use_config(self, config: Config) -> None:
+        """Switch to ``config``'s profile now: the old services stop, the new ones start, the
+        status bar and the records shown follow. Nothing local is touched."""
+        from handterm_tui.app_factory import build_services
+
+        self._config_stamp = config_mod.stamp(config.path)
+        if config.profile == self.ctx.config.profile:
+            self.ctx.config = config  # already in use (the file watcher saw it first)
+            return
+        old = self.ctx.services
+        self.ctx.config = config
+        self.ctx.services = build_services(config, self.ctx.store)
+        self._config_stamp = config_mod.stamp(config.path)
+        old.close()
+        self._last_state = None
+        self._session_loaded = False
+        if isinstance(self.ctx.services, OfflineServices):
+            self.post_message(SessionChanged(loaded=True))
+        else:
+            self.ctx.services.subscribe(lambda _status: self.post_message(SessionChanged()))
+            self._start_session()
+        with contextlib.suppress(LookupError):
+            self.refresh_status()
+
+    def _check_config(self) -> None:
+        stamp = config_mod.stamp(self.ctx.config.path)
+        if stamp == self._config_stamp:
+            return
+        self._config_stamp = stamp
+        current = self.ctx.config
+        try:
+            fresh = config_mod.load(current.path, profile=current.selected)
+        except config_mod.ConfigError as exc:
+            self.notify(f"The config file changed but cannot be used: {exc}", severity="warning")
+            return
+        if fresh.profile == current.profile:
+            self.ctx.config = fresh  # settings only
+            return
+        self.use_config(fresh)
+        name = fresh.profile.name if fresh.profile else None
+        with contextlib.suppress(LookupError):
+            self.terminal.scrollback.add_notice(
+                f"The config file changed: now using profile {name}."
+                if name
+                else "The config file changed: offline mode (no profile)."
+            )
 
     @work(thread=True, exit_on_error=False, group="session-start")
     def _start_session(self) -> None:

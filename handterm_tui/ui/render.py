@@ -7,10 +7,14 @@ made restoring the scrollback at start-up slow.
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 from rich.text import Text
 
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import display_char, format_wpm, slowest
+from handterm_tui.ui import palette
 
 TABLE_WIDTH = 24  # "slow-chars     ms   wpm"
 GAP = 2
@@ -32,7 +36,7 @@ def header(record: Record) -> Text:
     text.append(record.line, style="bold")
     if not record.ok:
         # A word as well as a colour, so NO_COLOR still shows it.
-        text.append(f"  ✗ {record.status}", style="bold red")
+        text.append(f"  ✗ {record.status}", style=f"bold {palette.ERROR}")
     return text
 
 
@@ -41,7 +45,7 @@ def slow_rows(record: Record) -> list[Text]:
     rows = slowest(record.keystrokes)
     if not rows:
         return []
-    lines = [Text(f"{'slow-chars':<12}{'ms':>5}{'wpm':>6}", style="dim")]
+    lines = [Text(f"{'slow-chars':<12}{'ms':>5}{'wpm':>6}", style=palette.MUTED)]
     for row in rows:
         line = Text()
         line.append(f"{display_char(row.char):<12}", style="bold")
@@ -50,9 +54,27 @@ def slow_rows(record: Record) -> list[Text]:
     return lines
 
 
+_COLUMN = re.compile(r"^(\s+\S.*?\s{2,})\S")
+
+
+def hang(line: str, width: int) -> str:
+    """``line`` wrapped to ``width`` with a hanging indent: a listing such as help's
+    ``  name  summary`` continues under its summary, not at the left edge (60 columns)."""
+    if len(line) <= width or width < 20:
+        return line
+    column = _COLUMN.match(line)
+    indent = len(column.group(1)) if column else len(line) - len(line.lstrip())
+    if indent > width // 2:
+        indent = len(line) - len(line.lstrip())
+    lines = textwrap.wrap(
+        line, width, subsequent_indent=" " * indent, drop_whitespace=True, break_on_hyphens=False
+    )
+    return "\n".join(lines) if lines else line
+
+
 def record_renderable(record: Record, width: int = 80) -> Text:
     out = header(record)
-    response_style = "" if record.ok else "red"
+    response_style = "" if record.ok else palette.ERROR
     response = record.response.splitlines()
     table = slow_rows(record)
     longest = max((len(line) for line in response), default=0)
@@ -68,7 +90,8 @@ def record_renderable(record: Record, width: int = 80) -> Text:
         return out
     if record.response:
         out.append("\n")
-        out.append(record.response, style=response_style)
+        wrapped = "\n".join(hang(line, width) for line in record.response.split("\n"))
+        out.append(wrapped, style=response_style)
     for line in table:
         out.append("\n")
         out.append_text(line)

@@ -185,10 +185,21 @@ async def test_copy_says_what_happened_and_export_writes_the_filtered_records(
         saved = Path(screen.last_message.rsplit("saved to ", 1)[1].rstrip("."))
         assert saved.read_text(encoding="utf-8") == app.clipboard
         await pilot.press("e")
+        await pilot.pause()
+        # Export asks where, proposing the data folder, never the current one silently.
+        from handterm_tui import paths
+        from handterm_tui.ui.widgets.ask_path import AskPath
+
+        assert isinstance(app.screen, AskPath)
+        assert app.screen.proposed.parent == paths.data_dir()
+        await pilot.press("enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "Exported 20 records" in screen.last_message
-    (export,) = tmp_path.glob("handterm-logs-*.jsonl")
+        assert str(paths.data_dir()) in screen.last_message  # says where it wrote
+        assert not app._notifications  # a line of its own, no toast over the detail pane
+    assert not list(tmp_path.glob("handterm-logs-*.jsonl"))
+    (export,) = paths.data_dir().glob("handterm-logs-*.jsonl")
     rows = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 20 and all("pear" in r["line"] for r in rows)
     assert rows[0]["key"].startswith("command_") and rows[0]["where"] == "local"
@@ -240,3 +251,24 @@ async def test_no_match_under_no_color_says_so_instead_of_crashing(
         await pilot.press(*"zzzz")
         await pilot.pause()
         assert "No records match." in app.export_screenshot().replace("&#160;", " ")
+
+
+async def test_the_key_line_says_what_letters_do_and_columns_have_titles(
+    make_app: Callable[..., Any], store: Any
+) -> None:
+    fill(store, 3)
+    app = make_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(app, pilot)
+        help_line = str(screen.query_one("#logs-help").render())
+        assert "Typing searches" in help_line and "Enter" in help_line
+        await pilot.press("k")  # the search box has focus: a letter is text, not a key
+        assert screen.query_one("#logs-search").value == "k"
+        assert "all kinds" in str(screen.query_one("#logs-filters").render())
+        await pilot.press("backspace", "enter")  # to the list
+        assert "k kind" in str(screen.query_one("#logs-help").render())
+        await pilot.press("k")
+        assert "command" in str(screen.query_one("#logs-filters").render())
+        assert screen.query_one("#logs-search").value == ""
+        columns = str(screen.query_one("#logs-columns").render())
+        assert all(word in columns for word in ("when", "st", "wpm", "at", "command"))

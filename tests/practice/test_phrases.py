@@ -31,7 +31,10 @@ def test_user_file_adds_and_replaces_phrases(tmp_path: Path) -> None:
     assert cat.get("mine") is not None and cat.get("mine").text == "my own words"  # type: ignore[union-attr]
     assert cat.get("dad").text == "dad"  # type: ignore[union-attr]
     assert cat.keys()[0] == "dad"  # replaced in place
-    assert cat.keys()[-1] == "mine"
+    # A user phrase sits at its level (the game goes in level order), after the built-in ones.
+    levels = [p.level for p in cat]
+    assert levels == sorted(levels)
+    assert cat.keys().index("mine") == max(i for i, lv in enumerate(levels) if lv == 2)
 
 
 def test_user_file_in_the_config_dir_is_read_by_default(handterm_home: Path) -> None:

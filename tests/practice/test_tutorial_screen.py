@@ -28,6 +28,10 @@ async def test_tutorial_steps_are_kept(make_app: Callable[..., Any]) -> None:
         await pilot.pause()
         assert "step 3/5" in str(app.screen.query_one("#tut-title").render())
         await pilot.press("escape")
+        await pilot.pause()
+        # Leaving leaves a record of the step reached (the `tut` record predates the steps).
+        last = app.terminal.scrollback.query("RecordView").last().record
+        assert last.line == "tut" and "Tutorial step 3/5" in last.response
     assert open_store().kv.get(PROGRESS_KEY) == ["enter", "fdsa"]
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -55,3 +59,18 @@ async def test_stats_opens_its_screen_after_a_game(make_app: Callable[..., Any])
         assert "1 game" in str(app.screen.query_one("#stats-title").render())
         await pilot.press("q")
         assert not isinstance(app.screen, StatsScreen)
+
+
+def test_enter_on_an_unfinished_phrase_says_what_is_missing() -> None:
+    from handterm_tui.core.phrases import Phrase
+    from handterm_tui.core.practice import Game
+    from handterm_tui.ui.screens.game import missing_words
+
+    game = Game(Phrase("dad", 1, "a sad dad"))
+    for i, char in enumerate("a s"):
+        game.press(char, 100.0 * i)
+    assert missing_words(game) == "Not finished: 6 more characters to type (next: a). Esc leaves."
+    game.press("x", 400.0)
+    assert missing_words(game) == (
+        "Not finished: Backspace over the 1 wrong character, then 6 more to type."
+    )

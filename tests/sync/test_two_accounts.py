@@ -104,9 +104,7 @@ def test_what_is_made_signed_out_joins_an_account_only_on_a_yes(
     assert len(notes_on_server(backend, user)) == 3
 
 
-def test_items_made_after_a_session_ended_elsewhere_are_nobodys(
-    backend: Any, store: Store
-) -> None:
+def test_items_made_after_a_session_ended_elsewhere_are_nobodys(backend: Any, store: Store) -> None:
     user, password, _ = backend.new_user(confirmed=True)
     ctx, runner = terminal(backend, store)
     type_line(runner, f"login {user}", password)

@@ -19,7 +19,9 @@ class ScreenOpener(Protocol):
 
 SCREENS: Final[dict[str, str]] = {
     "chords": "handterm_tui.ui.screens.chords",
+    "debug": "handterm_tui.ui.screens.debug",
     "drill": "handterm_tui.ui.screens.drill",
+    "editor": "handterm_tui.ui.screens.editor",
     "game": "handterm_tui.ui.screens.game",
     "login": "handterm_tui.ui.screens.login",
     "logs": "handterm_tui.ui.screens.logs",

@@ -29,6 +29,7 @@ from handterm_tui.core.practice import (
 )
 from handterm_tui.core.records import Record
 from handterm_tui.ui.keyguard import KeyGuard
+from handterm_tui.ui.widgets.fitline import FitLine
 from handterm_tui.ui.widgets.hand import chord_hint_text
 from handterm_tui.ui.widgets.practice import (
     GameView,
@@ -47,6 +48,21 @@ def app_clock(app: App[Any]) -> Callable[[], float]:
     if callable(clock):
         return clock  # type: ignore[no-any-return]
     return lambda: time.monotonic() * 1000.0
+
+
+def missing_words(game: Game) -> str:
+    """What Enter on an unfinished phrase is told: what is still missing, not just "no"."""
+    from handterm_tui.core.stats import display_char
+
+    left = len(game.text) - game.correct_prefix
+    if game.uncorrected:
+        fix = f"{game.uncorrected} wrong character{'s' if game.uncorrected != 1 else ''}"
+        return f"Not finished: Backspace over the {fix}, then {left} more to type."
+    nxt = display_char(game.expected) if game.expected else ""
+    return (
+        f"Not finished: {left} more character{'s' if left != 1 else ''} to type "
+        f"(next: {nxt}). Esc leaves."
+    )
 
 
 class GameScreen(KeyGuard, Screen[None]):
@@ -119,7 +135,7 @@ class GameScreen(KeyGuard, Screen[None]):
                 lambda: clock_text(self.game, self._clock_now(), self.target), id="clock"
             )
         yield Static(id="result")
-        yield Static(self._help(), id="game-help")
+        yield FitLine(*self._help(), id="game-help")
 
     def on_mount(self) -> None:
         # Looked up once: a DOM query per keystroke would cost more than the redraw.
@@ -140,11 +156,20 @@ class GameScreen(KeyGuard, Screen[None]):
         )
         return out
 
-    def _help(self) -> str:
+    def _help(self) -> tuple[str, ...]:
+        """The key line, longest wording first (FitLine shows the one that fits)."""
         if self.result is None:
-            return "Type the phrase · Backspace fixes · empty line restarts · Esc leaves"
+            return (
+                "Type the phrase · Backspace fixes · empty line restarts · Esc leaves",
+                "Backspace fixes · empty line restarts · Esc leaves",
+                "Backspace fixes · Esc leaves",
+            )
         nxt = f" ({self.next_phrase.key})" if self.next_phrase else ""
-        return f"Enter: next phrase{nxt} · r: again · Esc: back to the prompt"
+        return (
+            f"Enter: next phrase{nxt} · r: again · Esc: back to the prompt",
+            f"Enter: next{nxt} · r: again · Esc: back",
+            "Enter next · r again · Esc back",
+        )
 
     # -- per keystroke (keep it small) --------------------------------------------
 
@@ -197,9 +222,7 @@ class GameScreen(KeyGuard, Screen[None]):
         if self.result is not None:
             self.action_next()
         else:
-            self.notify(
-                "Enter does nothing while you play: finish the phrase, or Esc to leave.", timeout=2
-            )
+            self.notify(missing_words(self.game), timeout=3)
 
     def _key_after_result(self, event: events.Key) -> bool:
         if event.character in ("r", "R"):
@@ -234,7 +257,7 @@ class GameScreen(KeyGuard, Screen[None]):
         panel.update("\n".join(result_lines(result, target)))
         panel.set_class(not result.achieved(target), "-missed")
         panel.add_class("-shown")
-        self.query_one("#game-help", Static).update(self._help())
+        self.query_one("#game-help", FitLine).say(*self._help())
 
     def start(self, phrase: Phrase) -> None:
         """Play ``phrase`` (the next one, or the same again)."""
@@ -248,7 +271,7 @@ class GameScreen(KeyGuard, Screen[None]):
         self.remove_class("-done")
         self._hint_char = None
         self.query_one("#game-title", Static).update(self._title())
-        self.query_one("#game-help", Static).update(self._help())
+        self.query_one("#game-help", FitLine).say(*self._help())
         self.query_one(TypingArea).refresh(layout=True)
         for view in self.query(GameView):
             view.refresh(layout=True)

@@ -2,7 +2,9 @@
 
 The list pages from SQLite (``store.log_index``); the server's records are fetched in a thread
 worker and merged by time, each line saying where its record lives (here / sync / srv).
-Keys work while typing in the search box (F-keys) and, on the list, as letters too.
+Keys work while typing in the search box (F-keys) and, on the list, as letters too; the key
+line says which. Messages go on a line of their own, never over the detail pane; export asks
+where to write (default: the data folder).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -28,7 +30,8 @@ from handterm_tui.logbook.pager import Pager
 from handterm_tui.services import OfflineServices, Services, Unavailable
 from handterm_tui.store.log_index import Filter, LogIndex, Row, upload_state
 from handterm_tui.ui.keyguard import KeyGuard
-from handterm_tui.ui.widgets.logs_list import LogList
+from handterm_tui.ui.widgets.fitline import FitLine
+from handterm_tui.ui.widgets.logs_list import COLUMNS, LogList
 
 if TYPE_CHECKING:
     from handterm_tui.store import Store
@@ -43,6 +46,10 @@ DATES: tuple[tuple[str, str | None], ...] = (
 REMOTE_LIMIT = 500  # newest server records fetched per refresh
 WIDE = 100  # columns from which list and detail sit side by side
 HELP = "Esc back · F2/k kind · F3/d dates · F4/r server · F5/c copy · F6/e export · / search"
+# While the search box has focus letters type into it: the line says so, and how to leave it.
+HELP_SEARCH = "Typing searches · Enter: the list, where letters are keys · F2-F6 · Esc back"
+HELP_SHORT = "Esc · k kind · d dates · r server · c copy · e export · / search"
+HELP_SEARCH_SHORT = "Typing searches · Enter: the list · Esc back"
 
 
 class RemoteFetched(Message):
@@ -60,11 +67,15 @@ class LogsScreen(KeyGuard, Screen[None]):
     LogsScreen #logs-filters { width: auto; height: 1; padding: 0 1; background: $panel; }
     LogsScreen #logs-body { height: 1fr; layout: vertical; }
     LogsScreen.-wide #logs-body { layout: horizontal; }
-    LogsScreen #logs-list { height: 1fr; width: 1fr; border-top: solid $panel-lighten-2; }
+    LogsScreen #logs-left { height: 1fr; width: 1fr; border-top: solid $panel-lighten-2; }
+    LogsScreen #logs-columns { height: 1; text-style: bold; }
+    LogsScreen #logs-list { height: 1fr; width: 1fr; }
     LogsScreen #logs-detail { height: 1fr; width: 1fr; border-top: solid $panel-lighten-2; padding: 0 1; }
     LogsScreen.-wide #logs-detail { border-left: solid $panel-lighten-2; }
     LogsScreen #logs-detail-text { height: auto; }
     LogsScreen #logs-help { height: 1; padding: 0 1; background: $panel; }
+    LogsScreen #logs-message { height: auto; max-height: 2; padding: 0 1; }
+    LogsScreen #logs-message.-warn { text-style: bold; }
     """
 
     BINDINGS = [
@@ -115,12 +126,15 @@ class LogsScreen(KeyGuard, Screen[None]):
             )
             yield Static(id="logs-filters")
         with Horizontal(id="logs-body"):
-            yield LogList(id="logs-list")
+            with Vertical(id="logs-left"):
+                yield Static(COLUMNS, id="logs-columns", markup=False)
+                yield LogList(id="logs-list")
             with VerticalScroll(id="logs-detail"):
                 yield Static(id="logs-detail-text", markup=False)
         # One line of keys, not a Footer: it is a widget per binding, and this screen must
         # paint fast. F-keys work while typing; letters once the list has focus.
-        yield Static(HELP, id="logs-help", markup=False)
+        yield Static(id="logs-message", markup=False)
+        yield FitLine(HELP, HELP_SHORT, id="logs-help")
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
@@ -167,6 +181,11 @@ class LogsScreen(KeyGuard, Screen[None]):
     @on(Input.Submitted, "#logs-search")
     def _search_submitted(self) -> None:
         self.query_one(LogList).focus()
+
+    def on_descendant_focus(self) -> None:
+        searching = isinstance(self.focused, Input)
+        help_line = self.query_one("#logs-help", FitLine)
+        help_line.say(*((HELP_SEARCH, HELP_SEARCH_SHORT) if searching else (HELP, HELP_SHORT)))
 
     def action_kind(self) -> None:
         self.kind_index = (self.kind_index + 1) % len(KINDS)
@@ -252,8 +271,11 @@ class LogsScreen(KeyGuard, Screen[None]):
     # -- copy and export -----------------------------------------------------------------
 
     def say(self, text: str, *, warn: bool = False) -> None:
+        """A line above the keys: a toast would cover the detail pane."""
         self.last_message = text
-        self.notify(text, severity="warning" if warn else "information")
+        line = self.query_one("#logs-message", Static)
+        line.update(("! " if warn else "") + text)
+        line.set_class(warn, "-warn")
 
     def action_copy(self) -> None:
         row = self.query_one(LogList).current
@@ -300,17 +322,32 @@ class LogsScreen(KeyGuard, Screen[None]):
         return target
 
     def action_export(self) -> None:
-        self.say("Exporting…")
-        self.export(self.filter)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-export")
-    def export(self, flt: Filter) -> None:
         from datetime import datetime
 
+        from handterm_tui import paths
+        from handterm_tui.ui.widgets.ask_path import AskPath
+
+        flt = self.filter
+        folder = self.export_dir or paths.data_dir()
+        proposed = folder / f"handterm-logs-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
+        if self.app.is_web:  # no folder of the server's to ask about: a browser download
+            self.say("Exporting to your browser…")
+            self.export(flt, proposed)
+            return
+
+        def chosen(target: Path | None) -> None:
+            if target is None:
+                self.say("Export cancelled: nothing written.")
+                return
+            self.say(f"Exporting to {target}…")
+            self.export(flt, target)
+
+        self.app.push_screen(AskPath("Export the records shown (JSON lines) to:", proposed), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-export")
+    def export(self, flt: Filter, target: Path) -> None:
         from handterm_tui.logbook.export import export_lines
 
-        folder = self.export_dir or Path.cwd()
-        target = folder / f"handterm-logs-{datetime.now():%Y%m%d-%H%M%S}.jsonl"
         index = LogIndex(self.store, flt, viewer=self.services.owner())
         if self.app.is_web:
             self._export_to_browser(index, target.name)

@@ -58,6 +58,23 @@ def policy_checklist(password: str, again: str) -> Text:
     return text
 
 
+def local_codes_hint(ctx: Any) -> str:
+    """With a local server (serve-local) no email goes out: say where its codes are."""
+    from urllib.parse import urlparse
+
+    from handterm_tui import paths
+
+    profile = ctx.config.profile
+    host = urlparse(profile.api_url).hostname if profile and profile.api_url else None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        return ""
+    default = paths.data_dir() / "server" / "codes.txt"
+    return (
+        f"\nA local server sends no email: it writes codes to its codes.txt (by default "
+        f"{default}; serve-local prints where)."
+    )
+
+
 class SignupScreen(AccountScreen[None]):
     DEFAULT_CSS = """
     SignupScreen #policy { height: auto; margin-bottom: 1; }
@@ -130,7 +147,7 @@ class SignupScreen(AccountScreen[None]):
         if stage == "verify" and not message:
             message = (
                 f"Type the code emailed to {self._user or 'you'}. No email? Send a new code (F4)."
-            )
+            ) + local_codes_hint(self.happ.ctx)
         if message or not is_offline(self.happ.ctx):
             self.note.say(message, kind)
         focus = {"create": "username", "verify": "code"}.get(stage)

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from handterm_tui.commands.base import REGISTRY, AskSecret, Choose, Clear, Exit, OpenScreen
+from handterm_tui.commands.base import (
+    REGISTRY,
+    AskSecret,
+    Choose,
+    Clear,
+    Exit,
+    OpenScreen,
+    UseConfig,
+)
+from handterm_tui.commands.builtin import WELCOME, WELCOMED_KEY
 from handterm_tui.commands.runner import Run
 from handterm_tui.core.history import HistoryCursor
 from handterm_tui.core.owner import Owner
@@ -19,6 +30,8 @@ from handterm_tui.core.parser import ParseError, split_words
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import Keystroke
 from handterm_tui.services import OfflineServices
+from handterm_tui.store import StoreError
+from handterm_tui.ui.screens.debug import DebugPane
 from handterm_tui.ui.widgets.prompt import PromptInput, PromptLine
 from handterm_tui.ui.widgets.scrollback import Scrollback
 from handterm_tui.ui.widgets.status import StatusBar
@@ -36,12 +49,20 @@ class TerminalScreen(Screen[None]):
     #completions.-shown { display: block; }
     """
 
+    BINDINGS = [
+        Binding("pageup", "scroll('page_up')", "Scroll up", show=False),
+        Binding("pagedown", "scroll('page_down')", "Scroll down", show=False),
+        Binding("shift+up", "scroll('up')", "Scroll up a line", show=False),
+        Binding("shift+down", "scroll('down')", "Scroll down a line", show=False),
+    ]
+
     def __init__(self) -> None:
         super().__init__(id="terminal")
         self.history = HistoryCursor()
         self._pending: Run | None = None  # a command waiting for a secret
         self._secrets: list[str] = []
         self._secret_prompts: list[str] = []
+        self._secret_clear: frozenset[int] = frozenset()
         self._busy = False
 
     @property
@@ -51,6 +72,7 @@ class TerminalScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Scrollback(id="scrollback")
         yield Static(id="completions")
+        yield DebugPane(id="debug-pane")
         yield PromptLine(self.happ.ctx.username, clock=self.happ.monotonic_ms)
         yield StatusBar(id="status")
 
@@ -80,6 +102,12 @@ class TerminalScreen(Screen[None]):
         if changed:
             self.scrollback.clear()
         self.scrollback.add_records(store.records.since_last("clear", RESTORE, viewer=owner))
+        if not changed and not store.kv.get(WELCOMED_KEY):
+            # Once, on a new store: later starts show only the restored records.
+            self.scrollback.add_notice(WELCOME, classes="welcome")
+            # Remembered if it can be: a full disk shows the welcome again, nothing worse.
+            with contextlib.suppress(StoreError):
+                store.kv.set(WELCOMED_KEY, True)
         if changed:
             self.scrollback.add_notice(
                 f"Showing {owner.username}'s records and history."
@@ -163,6 +191,7 @@ class TerminalScreen(Screen[None]):
             return
         if isinstance(action, Clear):
             self.scrollback.clear()
+            self.scrollback.add_notice(WELCOME, classes="welcome")
         elif run.record is not None:
             self.scrollback.add_record(run.record)
         elif run.outcome.text:
@@ -172,6 +201,8 @@ class TerminalScreen(Screen[None]):
             return
         if isinstance(action, OpenScreen):
             self.happ.open_screen(action.name, action.params)
+        if isinstance(action, UseConfig):
+            self.happ.use_config(action.config)
         self.refresh_status()
 
     def _ask_choice(self, run: Run, action: Choose) -> None:
@@ -185,10 +216,13 @@ class TerminalScreen(Screen[None]):
         self._pending = run
         self._secrets = []
         self._secret_prompts = [action.prompt, *action.more]
-        self._enter_secret_mode(self._secret_prompts[0])
+        self._secret_clear = action.clear
+        self._enter_secret_mode(0)
 
-    def _enter_secret_mode(self, label: str) -> None:
-        self.query_one(PromptLine).ask_secret(label)
+    def _enter_secret_mode(self, index: int) -> None:
+        self.query_one(PromptLine).ask_secret(
+            self._secret_prompts[index], masked=index not in self._secret_clear
+        )
 
     def _leave_secret_mode(self) -> None:
         self.query_one(PromptLine).end_secret()
@@ -199,7 +233,7 @@ class TerminalScreen(Screen[None]):
         self._secrets.append(value)
         self.prompt.value = ""
         if len(self._secrets) < len(self._secret_prompts):
-            self._enter_secret_mode(self._secret_prompts[len(self._secrets)])
+            self._enter_secret_mode(len(self._secrets))
             return
         secrets, self._secrets = self._secrets, []
         self._pending = None
@@ -247,6 +281,28 @@ class TerminalScreen(Screen[None]):
         # Typing while browsing starts a new search from what is now typed.
         if event.value not in self.history.lines and event.value != "":
             self.history.reset()
+
+    # -- reading the scrollback from the keyboard (the prompt keeps the focus) --
+
+    def action_scroll(self, how: str) -> None:
+        back = self.scrollback
+        if how == "page_up":
+            back.scroll_page_up(animate=False)
+        elif how == "page_down":
+            back.scroll_page_down(animate=False)
+        elif how == "up":
+            back.scroll_up(animate=False)
+        elif how == "down":
+            back.scroll_down(animate=False)
+        elif how == "home":
+            back.scroll_home(animate=False)
+        elif how == "end":
+            back.scroll_end(animate=False)
+
+    @on(PromptInput.ScrollRequested)
+    def _scroll_requested(self, event: PromptInput.ScrollRequested) -> None:
+        event.stop()
+        self.action_scroll(event.where)
 
     @on(PromptInput.PasteRefused)
     def _paste_refused(self, event: PromptInput.PasteRefused) -> None:

@@ -12,8 +12,11 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from handterm_tui.core.records import Record
 from handterm_tui.core.tutorial import PROGRESS_KEY, Tutorial
+from handterm_tui.ui import palette
 from handterm_tui.ui.keyguard import KeyGuard
+from handterm_tui.ui.widgets.fitline import FitLine
 from handterm_tui.ui.widgets.hand import chord_hint_text
 
 
@@ -24,7 +27,7 @@ class TutorialScreen(KeyGuard, Screen[None]):
     TutorialScreen #tut-step { height: auto; padding: 1 1 0 1; }
     TutorialScreen #tut-chords { height: auto; padding: 1 1 0 1; }
     TutorialScreen #tut-input-row { height: auto; }
-    TutorialScreen #tut-input { margin: 1 1 0 1; width: 40; }
+    TutorialScreen #tut-input { margin: 1 1 0 1; width: 1fr; max-width: 40; min-width: 16; }
     TutorialScreen #tut-hand { width: 26; height: auto; margin: 1 1 0 2; }
     TutorialScreen #tut-feedback { height: auto; padding: 1 1 0 1; }
     TutorialScreen #tut-help { dock: bottom; height: 1; padding: 0 1; color: $text-muted; }
@@ -38,6 +41,7 @@ class TutorialScreen(KeyGuard, Screen[None]):
     def __init__(self, tutorial: Tutorial) -> None:
         super().__init__(id="tutorial")
         self.tutorial = tutorial
+        self._done_at_start = len(tutorial.done)
 
     def compose(self) -> ComposeResult:
         yield Static(id="tut-title")
@@ -48,8 +52,10 @@ class TutorialScreen(KeyGuard, Screen[None]):
             # The next key's chord, presses numbered in order.
             yield Static(id="tut-hand")
         yield Static(id="tut-feedback")
-        yield Static(
-            "Enter checks the line (it is never run as a command) · Esc: back", id="tut-help"
+        yield FitLine(
+            "Enter checks the line (it is never run as a command) · Esc: back",
+            "Enter checks the line · Esc: back",
+            id="tut-help",
         )
 
     def on_mount(self) -> None:
@@ -71,15 +77,15 @@ class TutorialScreen(KeyGuard, Screen[None]):
             )
             self.query_one("#tut-chords", Static).update("")
             self.query_one(Input).display = False
-            self.query_one("#tut-help", Static).update("Enter or Esc: back to the prompt")
+            self.query_one("#tut-help", FitLine).say("Enter or Esc: back to the prompt")
             return
         title.update(f"Tutorial · step {tut.position}/{total}: {step.title}")
-        body = Text(step.hint, style="#ffa07a")  # the web's light salmon
-        body.append("\n\nType  ", style="dim")
+        body = Text(step.hint, style=palette.SALMON)  # the web's light salmon
+        body.append("\n\nType  ", style=palette.MUTED)
         body.append(step.text or "(nothing: just press Enter)", style="bold")
         self.query_one("#tut-step", Static).update(body)
-        chords = Text("Chords  ", style="dim")
-        chords.append("   ".join(step.chord_hints()), style="bold yellow")
+        chords = Text("Chords  ", style=palette.MUTED)
+        chords.append("   ".join(step.chord_hints()), style=f"bold {palette.HINT}")
         self.query_one("#tut-chords", Static).update(chords)
         self._show_next_chord(self.query_one(Input).value)
 
@@ -112,7 +118,7 @@ class TutorialScreen(KeyGuard, Screen[None]):
             ctx = getattr(self.app, "ctx", None)
             if ctx is not None:
                 ctx.store.kv.set(PROGRESS_KEY, list(tut.done))
-            feedback.update(Text(f"✓ {step.title}: done.", style="bold green"))
+            feedback.update(Text(f"✓ {step.title}: done.", style=f"bold {palette.PROMPT}"))
             event.input.value = ""
             self._show_step()
         else:
@@ -128,7 +134,21 @@ class TutorialScreen(KeyGuard, Screen[None]):
             self.action_close()
 
     def action_close(self) -> None:
+        self._record_progress()
         self.dismiss(None)
+
+    def _record_progress(self) -> None:
+        """Steps done here leave a record saying where the tutorial now stands (the `tut`
+        record was written before they were)."""
+        ctx = getattr(self.app, "ctx", None)
+        if ctx is None or len(self.tutorial.done) == self._done_at_start:
+            return
+        record = Record(line="tut", name="tut", response=self.tutorial.describe())
+        record.owner = ctx.owner()
+        stored = ctx.store.records.add(record, history=False)
+        added = getattr(self.app, "record_added", None)
+        if callable(added):
+            added(stored)
 
 
 def open_screen(app: App[Any], **_: Any) -> None:

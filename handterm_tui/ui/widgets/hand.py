@@ -15,6 +15,7 @@ from textual.widget import Widget
 from handterm_tui.core import chord_figures, chord_model
 from handterm_tui.core.chord_figures import LABEL, Report
 from handterm_tui.core.chord_model import FINGERS
+from handterm_tui.ui import palette
 
 # Background per speed level, fastest → slowest; the glyphs carry the same information.
 LEVEL_STYLES = ("on #1f4d2b", "on #4d4d1f", "on #5c3a14", "bold on #6b1f1f")
@@ -22,17 +23,17 @@ LEVEL_STYLES = ("on #1f4d2b", "on #4d4d1f", "on #5c3a14", "bold on #6b1f1f")
 
 def hand_text(rep: Report) -> Text:
     out = Text(no_wrap=True, overflow="crop")
-    out.append(chord_figures.hand_header() + "\n", style="dim")
+    out.append(chord_figures.hand_header() + "\n", style=palette.MUTED)
     for finger, row in zip(FINGERS, chord_figures.hand_cells(rep), strict=True):
         out.append(f"{finger:<{LABEL}}", style="bold")
         for i, cell in enumerate(row):
             if i:
                 out.append("  ")
-            style = "dim" if cell.level is None else LEVEL_STYLES[cell.level]
+            style = palette.MUTED if cell.level is None else LEVEL_STYLES[cell.level]
             out.append(cell.text(), style=style)
         out.append("\n")
     out.append(chord_figures.finger_line(rep) + "\n")
-    out.append(chord_figures.HAND_LEGEND, style="dim")
+    out.append(chord_figures.HAND_LEGEND, style=palette.MUTED)
     return out
 
 
@@ -63,10 +64,10 @@ def _hint_text(chord: chord_model.Chord | None) -> Text:
     if chord is None:
         return out
     lines = chord_model.press_lines(chord)
-    out.append(lines[0] + "\n", style="dim")
+    out.append(lines[0] + "\n", style=palette.MUTED)
     for line in lines[1:]:
         name, cells = line[:7], line[7:]
-        out.append(name, style="dim")
+        out.append(name, style=palette.MUTED)
         for ch in cells:
             if ch == chord_model.START_MARK:
                 out.append(ch, style="bold green")
@@ -75,7 +76,7 @@ def _hint_text(chord: chord_model.Chord | None) -> Text:
             elif ch.isdigit() or ch == ",":
                 out.append(ch, style="bold yellow")
             else:
-                out.append(ch, style="dim")
+                out.append(ch, style=palette.MUTED)
         out.append("\n")
-    out.append(f"{chord_model.START_MARK} first  {chord_model.STOP_MARK} last", style="dim")
+    out.append(f"{chord_model.START_MARK} first  {chord_model.STOP_MARK} last", style=palette.MUTED)
     return out

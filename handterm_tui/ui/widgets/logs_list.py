@@ -40,6 +40,10 @@ def row_text(row: Row) -> str:
     return f"{_local_time(row.created_at)}  {row.status:3d} {wpm} {WHERE_LABEL.get(row.where, '?')} {line}"
 
 
+# The list's column titles, aligned with row_text (after the one-character cursor mark).
+COLUMNS = f" {'when':<14}  {'st':>3} {'wpm':>3} {'at':<4} command"
+
+
 class LogList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     LogList { height: 1fr; scrollbar-size-vertical: 1; overflow-x: hidden; }

@@ -14,6 +14,7 @@ from textual import events
 from textual.widget import Widget
 
 from handterm_tui.core.practice import Game
+from handterm_tui.ui import palette
 
 WRONG = "bold reverse underline"
 CURSOR = "▏"
@@ -40,7 +41,7 @@ def typed_text(game: Game, cursor: bool = True) -> Text:
         start = 0
         for i in sorted(wrong):
             out.append(typed[start:i])
-            out.append(typed[i], style=WRONG + " red")
+            out.append(typed[i], style=f"{WRONG} {palette.ERROR}")
             start = i + 1
         out.append(typed[start:])
     else:
@@ -52,9 +53,9 @@ def typed_text(game: Game, cursor: bool = True) -> Text:
 
 def guide_text(game: Game) -> Text:
     out = Text(no_wrap=True, overflow="ellipsis")
-    out.append("Next   ", style="dim")
+    out.append("Next   ", style=palette.MUTED)
     out.append(game.next_chars(), style="bold green")
-    out.append("\nKey    ", style="dim")
+    out.append("\nKey    ", style=palette.MUTED)
     if game.done:
         out.append("done", style="bold")
     else:
@@ -67,17 +68,17 @@ def clock_text(game: Game, now_ms: float, target: int) -> Text:
     wpm = game.live_wpm(now_ms)
     acc = game.live_accuracy()
     out = Text(no_wrap=True, overflow="ellipsis")
-    out.append("Time ", style="dim")
+    out.append("Time ", style=palette.MUTED)
     out.append(f"{elapsed / 1000:5.1f} s", style="bold")
-    out.append("   WPM ", style="dim")
+    out.append("   WPM ", style=palette.MUTED)
     out.append("  -" if wpm is None else f"{wpm:3.0f}", style="bold yellow")
-    out.append(f" / {target}", style="dim")
-    out.append("   Accuracy ", style="dim")
+    out.append(f" / {target}", style=palette.MUTED)
+    out.append("   Accuracy ", style=palette.MUTED)
     out.append("   -" if acc is None else f"{acc:3.0f}%", style="bold")
-    out.append("   Errors ", style="dim")
+    out.append("   Errors ", style=palette.MUTED)
     out.append(str(game.errors), style=WRONG if game.uncorrected else "bold")
     if game.errors:
-        out.append(f" ({game.corrected} fixed)", style="dim")
+        out.append(f" ({game.corrected} fixed)", style=palette.MUTED)
     return out
 
 

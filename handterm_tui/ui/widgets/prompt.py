@@ -21,14 +21,15 @@ from textual.widgets import Input, Static
 
 from handterm_tui.commands.runner import MAX_LINE
 from handterm_tui.core.stats import Keystroke
+from handterm_tui.ui import palette
 
 HOST = "handterm"
 
 
 def prompt_text(user: str | None) -> Text:
     text = Text()
-    text.append(f"{user or 'guest'}@{HOST}", style="bold blue")
-    text.append(" ~$ ", style="bold green")
+    text.append(f"{user or 'guest'}@{HOST}", style=f"bold {palette.USER}")
+    text.append(" ~$ ", style=f"bold {palette.PROMPT}")
     return text
 
 
@@ -45,6 +46,8 @@ class PromptInput(Input):
         Binding("down", "history_down", "Next command", show=False),
         Binding("tab", "complete", "Complete", show=False),
         Binding("ctrl+c", "cancel_line", "Cancel the line", show=False),
+        Binding("home,ctrl+a", "home", "Start of line, or top of the scrollback", show=False),
+        Binding("end,ctrl+e", "end", "End of line, or bottom of the scrollback", show=False),
     ]
 
     class Cancelled(Message):
@@ -57,6 +60,13 @@ class PromptInput(Input):
 
     class CompleteRequested(Message):
         pass
+
+    class ScrollRequested(Message):
+        """Home/End on an empty line: the scrollback's top or bottom."""
+
+        def __init__(self, where: str) -> None:
+            self.where = where
+            super().__init__()
 
     class PasteRefused(Message):
         def __init__(self, text: str) -> None:
@@ -82,10 +92,12 @@ class PromptInput(Input):
         self.keystrokes: list[Keystroke] = []
         self._full_told = False  # the "line is full" message is given once per line
 
+    asking = False  # a secret or a code is being asked for (set through PromptLine only)
+
     @property
     def secret(self) -> bool:
         """While True nothing typed is timed or kept (set through PromptLine only)."""
-        return self.password
+        return self.password or self.asking
 
     def reset_timing(self) -> None:
         self.keystrokes = []
@@ -166,6 +178,19 @@ class PromptInput(Input):
     def action_history_down(self) -> None:
         self.post_message(self.HistoryStep(older=False))
 
+    def action_home(self, select: bool = False) -> None:
+        # On an empty line there is nothing to move through: Home reaches the scrollback.
+        if not self.value and not select:
+            self.post_message(self.ScrollRequested("home"))
+        else:
+            super().action_home(select)
+
+    def action_end(self, select: bool = False) -> None:
+        if not self.value and not select:
+            self.post_message(self.ScrollRequested("end"))
+        else:
+            super().action_end(select)
+
     def action_complete(self) -> None:
         self.post_message(self.CompleteRequested())
 
@@ -192,6 +217,7 @@ class PromptLine(Horizontal):
         self._user = user
         self._clock = clock
         self._secret_label: str | None = None  # None: the normal prompt
+        self._masked = True  # while a secret is asked: masked (passwords) or not (codes)
 
     def compose(self) -> ComposeResult:
         yield Static(prompt_text(self._user), id="prompt-label")
@@ -216,9 +242,11 @@ class PromptLine(Horizontal):
         self._user = user
         self._apply()
 
-    def ask_secret(self, label: str) -> None:
-        """Ask for a secret: the label becomes the question and the input is masked."""
+    def ask_secret(self, label: str, *, masked: bool = True) -> None:
+        """Ask for a secret: the label becomes the question and the input is masked (a
+        short-lived code, ``masked=False``, is shown as typed, never timed or kept)."""
         self._secret_label = label
+        self._masked = masked
         self._clear()
         self._apply()
 
@@ -235,5 +263,6 @@ class PromptLine(Horizontal):
 
     def _apply(self) -> None:
         """Label and masking from the one state, always together."""
-        self.input.password = self._secret_label is not None
+        self.input.asking = self._secret_label is not None
+        self.input.password = self.input.asking and self._masked
         self.query_one("#prompt-label", Static).update(self.label_text())

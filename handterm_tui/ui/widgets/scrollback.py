@@ -51,6 +51,7 @@ class Notice(Static):
 
     DEFAULT_CSS = """
     Notice { height: auto; color: $text-muted; }
+    Notice.welcome { color: $text; margin-bottom: 1; }
     """
 
 
@@ -68,8 +69,8 @@ class Scrollback(VerticalScroll):
         if records:
             self._add(RecordBlock(records))
 
-    def add_notice(self, text: str) -> None:
-        self._add(Notice(text))
+    def add_notice(self, text: str, *, classes: str = "") -> None:
+        self._add(Notice(text, classes=classes))
 
     def _add(self, widget: Static) -> None:
         self.mount(widget)
@@ -78,6 +79,13 @@ class Scrollback(VerticalScroll):
             for old in list(self.children)[:extra]:
                 old.remove()
         self.scroll_end(animate=False)
+        # Runs after scroll_end's own deferred scroll: a record taller than the view (help)
+        # is shown from its top, like a pager; PageDown/End reach the rest.
+        self.call_after_refresh(lambda: self.call_after_refresh(self._top_if_tall, widget))
+
+    def _top_if_tall(self, widget: Static) -> None:
+        if widget.is_attached and widget.outer_size.height > self.scrollable_content_region.height:
+            self.scroll_to_widget(widget, animate=False, top=True)
 
     def clear(self) -> None:
         self.remove_children()
