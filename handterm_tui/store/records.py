@@ -264,11 +264,35 @@ class RecordStore:
                 lines.append(row["line"])
         return lines[-limit:]
 
+    def upload_contents(self, wanted: list[tuple[int, str]]) -> dict[tuple[int, str], str]:
+        """What the uploader sends for many ``(record_id, part)`` at once: one query, each
+        record read once (its record and keystroke parts both come from it). Records that
+        no longer exist are left out."""
+        ids = sorted({record_id for record_id, _ in wanted})
+        records: dict[int, Record] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            with self._db.reading() as conn:
+                rows = conn.execute(
+                    f"SELECT {_COLUMNS} FROM records WHERE id IN ({marks})", chunk
+                ).fetchall()
+            for row in rows:
+                records[row["id"]] = _row_to_record(row)
+        out: dict[tuple[int, str], str] = {}
+        for record_id, part in wanted:
+            record = records.get(record_id)
+            if record is not None:
+                out[(record_id, part)] = _content(record, part)
+        return out
+
     def upload_content(self, record_id: int, part: str) -> str | None:
         """What the uploader sends for a record: the structured record, or its keystrokes."""
         record = self.get(record_id)
-        if record is None:
-            return None
-        if part == "keystrokes":
-            return json.dumps(web_char_times(record.keystrokes), ensure_ascii=False)
-        return record.dumps()
+        return _content(record, part) if record is not None else None
+
+
+def _content(record: Record, part: str) -> str:
+    if part == "keystrokes":
+        return json.dumps(web_char_times(record.keystrokes), ensure_ascii=False)
+    return record.dumps()

@@ -116,3 +116,16 @@ def test_records_in_one_burst_stay_cheap_and_distinct(store: Store) -> None:
     assert len(keys) == 1500
     first, last = sorted(costs[:100])[50], sorted(costs[-100:])[50]
     assert last < max(5 * first, 0.002)  # flat, not growing with the burst
+
+
+def test_the_uploader_reads_a_batch_as_it_would_read_each_item(store: Store) -> None:
+    made = [
+        store.records.add(Record(line=f"ls {i}", name="ls", keystrokes=typed(f"ls {i}")))
+        for i in range(5)
+    ]
+    wanted = [(r.id, part) for r in made for part in ("record", "keystrokes")]
+    wanted.append((10_000, "record"))  # gone: left out, so the uploader drops its item
+    batch = store.records.upload_contents(wanted)  # type: ignore[arg-type]
+    assert len(batch) == 10
+    for record_id, part in wanted[:-1]:
+        assert batch[(record_id, part)] == store.records.upload_content(record_id, part)  # type: ignore[index,arg-type]
