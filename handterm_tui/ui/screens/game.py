@@ -158,7 +158,10 @@ class GameScreen(Screen[None]):
     _shown_errors = 0
     _hint_char: str | None = None
 
+    _key_at = 0.0  # time.monotonic() of the last key (wall time: the app clock may be frozen)
+
     def _edited(self) -> None:
+        self._key_at = time.monotonic()
         game = self.game
         self._now = game.strokes[-1].at_ms if game.strokes else 0.0
         self._typing.redraw()
@@ -170,8 +173,12 @@ class GameScreen(Screen[None]):
                 self._ticker.resume()
             else:
                 self._ticker.pause()
-        # While running, the 0.1 s tick redraws the clock line; a new error shows at once.
-        if not running:
+        # While running, the clock line is redrawn with each key (one cheap line, in the
+        # key's own frame) and by the 0.1 s tick only when no key came for a tick: a tick
+        # frame of its own (clock and hint hand, 4-20 ms) would hold up a key's frame.
+        if running:
+            self._clock_view.refresh()
+        else:
             self._sync_hint()
         if not running or game.errors != self._shown_errors:
             self._shown_errors = game.errors
@@ -180,6 +187,8 @@ class GameScreen(Screen[None]):
             self._finished()
 
     def _tick(self) -> None:
+        if time.monotonic() - self._key_at < TICK_S * 0.9:
+            return  # a key drew the clock within this tick; the typist is not pausing
         self._now = self._clock()
         self._clock_view.refresh()
         self._sync_hint()
