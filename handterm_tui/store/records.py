@@ -153,6 +153,8 @@ class RecordStore:
     def _free_moment(conn: sqlite3.Connection, moment: datetime) -> datetime:
         """The ms after the newest key taken within a second of ``moment``: one index seek,
         so the 1000th record of a burst costs what the first does."""
+        # Keys name whole ms: a window of sub-ms bounds would miss its own last key.
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
         while True:
             last = moment + timedelta(milliseconds=_SAME_MS)
             row = conn.execute(

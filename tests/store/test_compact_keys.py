@@ -104,7 +104,7 @@ def test_migrating_a_schema_4_store_keeps_every_record(tmp_path: Path) -> None:
 
 
 def test_records_in_one_burst_stay_cheap_and_distinct(store: Store) -> None:
-    at = datetime(2026, 6, 1, tzinfo=UTC)
+    at = datetime(2026, 6, 1, 0, 0, 0, 719_761, tzinfo=UTC)  # not on a whole ms
     costs: list[float] = []
     keys: set[str] = set()
     for i in range(1500):  # more than fit in a second's worth of retries before

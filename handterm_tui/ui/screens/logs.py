@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -62,6 +63,14 @@ class SearchBox(Input):
     def __init__(self, value: str, on_value: Callable[[str], None], **kwargs: Any) -> None:
         self._on_value = on_value  # before Input's init, which sets the value
         super().__init__(value, **kwargs)
+
+    def _watch_value(self, value: str) -> None:
+        # Input widens its scroll width with the text, and that reactive asks for a layout:
+        # a reflow and repaint of the whole screen on every key. Set it quietly first, so
+        # Input's own assignment changes nothing (the box is 1fr wide and 1 row high
+        # whatever it holds; scrolling the text still uses the new width).
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     def watch_value(self, value: str) -> None:
         self._on_value(value)
