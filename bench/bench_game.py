@@ -94,13 +94,62 @@ async def drive(app_cls: Callable[[], Any], keys: int, gap_s: float) -> float:
     return (cpu if gap_s else wall) * 1000.0 / keys
 
 
+async def frames(app_cls: Callable[[], Any], keys: int, gap_s: float) -> list[float]:
+    """key -> the first frame showing it (ms), keys ``gap_s`` apart, as bench/_frames.py."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _frames import key_to_frame
+
+    app = app_cls()
+    out: list[float] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        sent = 0
+        while sent < keys:
+            chunk = min(PHRASE_LEN - 1, keys - sent)
+            plan = [(TEXT[i], i + 1) for i in range(chunk)]
+            out += await key_to_frame(app, plan, app.typed, gap_s=gap_s)
+            sent += chunk
+            app.reset()
+            await pilot.pause()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--paced-keys", type=int, default=300)
     parser.add_argument("--burst-keys", type=int, default=2000)
     parser.add_argument("--gap-ms", type=float, default=10.0)
+    parser.add_argument("--frame-keys", type=int, default=600)
+    parser.add_argument("--frame-gap-ms", type=float, default=45.0)
     args = parser.parse_args()
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _frames import pct
+    from _table import emit
+
+    # key -> frame p99: the game (with its 0.1 s clock) against a bare Input, same run.
+    game_f: list[float] = []
+    base_f: list[float] = []
+    for _ in range(max(1, args.runs // 2)):
+        base_f += asyncio.run(frames(InputApp, args.frame_keys, args.frame_gap_ms / 1000))
+        game_f += asyncio.run(frames(GameApp, args.frame_keys, args.frame_gap_ms / 1000))
+    p99, base99 = pct(game_f, 0.99), pct(base_f, 0.99)
+    emit(
+        "game key->frame p99",
+        p99,
+        base99,
+        "<= 1.1x bare Input",
+        p99 <= 1.1 * base99,
+        unit="ms",
+        note=f"median {statistics.median(game_f):.1f} vs {statistics.median(base_f):.1f} ms; "
+        f"{len(game_f)} keys {args.frame_gap_ms:g} ms apart",
+    )
 
     results: dict[str, dict[str, list[float]]] = {
         mode: {"input": [], "game": []} for mode in ("paced", "burst")
@@ -129,6 +178,15 @@ def main() -> None:
                 f"({min(v):.3f}-{max(v):.3f})  {unit}"
             )
         r = ratios[mode]
+        emit(
+            f"game {mode} cost per key vs bare Input",
+            statistics.median(results[mode]["game"]),
+            statistics.median(results[mode]["input"]),
+            "<= 1.5x",
+            statistics.median(r) <= 1.5,
+            unit="ms",
+            ratio=statistics.median(r),
+        )
         print(
             f"  {mode:5} ratio game/input {statistics.median(r):.2f}x "
             f"({min(r):.2f}-{max(r):.2f}); target <= 1.5x"

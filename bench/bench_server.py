@@ -192,6 +192,18 @@ def main() -> int:
             )
     ratio = results["getLog limit=10"][1]["median_ms"] / base[1]["median_ms"]
     print(f"getLog(limit=10) median vs bare route at concurrency 1: {ratio:.2f}x (target <= 3x)")
+    sys.path.insert(0, str(Path(__file__).parent))
+    from _table import emit
+
+    emit(
+        f"server getLog(limit=10) latency, {args.logs // 1000}k logs, vs bare route",
+        results["getLog limit=10"][1]["median_ms"],
+        base[1]["median_ms"],
+        "<= 3x",
+        ratio <= 3,
+        unit="ms",
+        ratio=ratio,
+    )
     return 0
 
 

@@ -129,7 +129,11 @@ def map_cognito_error(exc: BaseException, operation: str) -> AuthError:
     code = str(error.get("Code") or "")
     message = str(error.get("Message") or "")
     status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    return map_error_code(code, message, status, operation)
 
+
+def map_error_code(code: str, message: str, status: int, operation: str) -> AuthError:
+    """A typed AuthError for a Cognito error reply (its ``__type``, message and status)."""
     if code == "NotAuthorizedException":
         lowered = message.lower()
         if operation == "refresh":
@@ -187,7 +191,15 @@ def map_cognito_error(exc: BaseException, operation: str) -> AuthError:
     return AuthServiceError(message or None, code=code)
 
 
+TARGET = "AWSCognitoIdentityProviderService."
+
+
 class CognitoAuth:
+    """SRP sign-in (and the rarer account operations) through pycognito/boto3; the calls a
+    long-lived session makes on its own — refreshing tokens, checking the session — are one
+    unsigned JSON POST each (public-client operations), so the ~40 MiB of boto3, botocore
+    and pycognito are never loaded into a TUI that only restored its session."""
+
     kind = "cognito"
 
     def __init__(
@@ -207,6 +219,45 @@ class CognitoAuth:
         self._client_lock = threading.Lock()
 
     # -- wiring -------------------------------------------------------------------------
+
+    @property
+    def service_url(self) -> str:
+        return self.endpoint or f"https://cognito-idp.{self.region}.amazonaws.com"
+
+    def _direct(self, operation: str, target: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """One Cognito operation as an unsigned JSON POST; typed AuthErrors on failure."""
+        import json
+
+        import httpx
+
+        headers = {
+            "Content-Type": "application/x-amz-json-1.1",
+            "X-Amz-Target": TARGET + target,
+        }
+        timeout = httpx.Timeout(self.read_timeout, connect=self.connect_timeout)
+        try:
+            response = httpx.post(
+                self.service_url + "/",
+                content=json.dumps(payload),
+                headers=headers,
+                timeout=timeout,
+            )
+        except httpx.HTTPError:
+            raise ServiceUnreachable(
+                "The Cognito user pool cannot be reached — working offline, will retry."
+            ) from None
+        try:
+            body = response.json() if response.content else {}
+        except ValueError:
+            body = {}
+        body = body if isinstance(body, dict) else {}
+        if response.is_success:
+            return body
+        code = str(body.get("__type") or "").rsplit("#", 1)[-1]
+        message = str(body.get("message") or body.get("Message") or "")
+        if not code and response.status_code < 500:
+            raise AuthServiceError(f"Cognito refused the call (HTTP {response.status_code}).")
+        raise map_error_code(code, message, response.status_code, operation)
 
     @property
     def jwks_url(self) -> str:
@@ -367,24 +418,55 @@ class CognitoAuth:
         return self._run("mfa", run)
 
     def refresh(self, tokens: TokenSet) -> TokenSet:
-        def run() -> TokenSet:
-            cog = self._cognito(
-                tokens.username,
-                access_token=tokens.access_token,
-                id_token=tokens.id_token or None,
-                refresh_token=tokens.refresh_token,
+        """InitiateAuth REFRESH_TOKEN_AUTH as one JSON call (no pycognito, no boto3). The
+        tokens come straight from the pool over HTTPS; their claims must name this pool and
+        app client, and the API's authorizer checks their signatures on every call."""
+        reply = self._direct(
+            "refresh",
+            "InitiateAuth",
+            {
+                "AuthFlow": "REFRESH_TOKEN_AUTH",
+                "ClientId": self.client_id,
+                "AuthParameters": {"REFRESH_TOKEN": tokens.refresh_token},
+            },
+        )
+        result = reply.get("AuthenticationResult")
+        access = result.get("AccessToken") if isinstance(result, dict) else None
+        if not isinstance(result, dict) or not isinstance(access, str) or not access:
+            raise AuthServiceError("Cognito's refresh reply has no access token.")
+        self._check_claims(access)
+        id_token = result.get("IdToken")
+        refresh = result.get("RefreshToken")
+        try:
+            return tokens.refreshed(
+                access,
+                id_token if isinstance(id_token, str) and id_token else None,
+                refresh if isinstance(refresh, str) and refresh else None,
             )
-            cog.renew_access_token()
-            return tokens.refreshed(cog.access_token, cog.id_token, cog.refresh_token)
+        except TokenFormatError as exc:
+            raise AuthServiceError(f"Cognito sent an unreadable token ({exc}).") from None
 
-        return self._run("refresh", run)
+    def _check_claims(self, access_token: str) -> None:
+        from handterm_tui.auth.tokens import jwt_claims
+
+        try:
+            claims = jwt_claims(access_token)
+        except TokenFormatError as exc:
+            raise AuthServiceError(f"Cognito sent an unreadable token ({exc}).") from None
+        issuer = str(claims.get("iss") or "")
+        if not issuer.endswith("/" + self.pool_id) or claims.get("client_id") not in (
+            None,
+            self.client_id,
+        ):
+            raise AuthServiceError(
+                "Cognito's refreshed token is for another pool or app client (check "
+                "region, user_pool_id, client_id and cognito_endpoint)."
+            )
 
     def check(self, access_token: str) -> str:
-        def run() -> str:
-            reply = self.boto_client().get_user(AccessToken=access_token)
-            return str(reply.get("Username") or "")
-
-        return self._run("check", run)
+        """GetUser with the access token, as one JSON call: is the session still good?"""
+        reply = self._direct("check", "GetUser", {"AccessToken": access_token})
+        return str(reply.get("Username") or "")
 
     def change_password(self, access_token: str, previous: str, proposed: str) -> None:
         def run() -> None:

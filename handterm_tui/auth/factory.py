@@ -3,12 +3,19 @@
 Imports httpx (through the API client): import this module on first use, not at start-up.
 """
 
+# ruff: noqa: E402  (httpx is imported after declining its CLI; see below)
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+# httpx's __init__ loads its command-line client (click, pygments, ~2 MiB resident) when it
+# can; handterm never runs it. A None entry makes that import fail, and httpx then defines a
+# stub instead — so a signed-in TUI does not carry it. No effect once httpx is loaded.
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 import httpx
 

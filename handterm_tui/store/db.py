@@ -271,6 +271,31 @@ class Database:
                 self._readers.append(conn)
         return conn
 
+    @contextmanager
+    def second_reader(self) -> Iterator[sqlite3.Connection]:
+        """A connection of its own, for a long read in a worker thread (WAL lets it run
+        beside the UI's connection instead of holding its lock); the in-memory store has
+        only the one connection, so that is used, under the lock."""
+        if self.path is None:
+            with self.reading() as conn:
+                yield conn
+            return
+        try:
+            conn = sqlite3.connect(
+                self.path.resolve().as_uri() + "?mode=ro",
+                uri=True,
+                timeout=BUSY_TIMEOUT_MS / 1000,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            raise explain(exc, self.path) from None
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            raise explain(exc, self.path) from None
+        finally:
+            conn.close()
+
     def _check_wal(self) -> None:
         """If the WAL file was deleted under us, save what only it holds, then start anew.
 

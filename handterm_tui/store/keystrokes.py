@@ -21,6 +21,7 @@ from typing import Any
 from handterm_tui.core.chord_figures import Accumulator
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import MASK, parse_iso
+from handterm_tui.store import keycodec
 from handterm_tui.store.db import Database
 from handterm_tui.store.records import owned_by
 
@@ -29,7 +30,9 @@ BATCH = 2000
 _NUMBERS = (int, float)
 
 _GAMES = "kind = 'game'"
-_PROMPT = f"(kind = 'command' AND keystrokes != '[]' AND instr(line, '{MASK}') = 0)"
+_PROMPT = (
+    f"(kind = 'command' AND (keystrokes != '[]' OR keys IS NOT NULL) AND instr(line, '{MASK}') = 0)"
+)
 
 
 def _where(include_prompt: bool) -> str:
@@ -71,7 +74,8 @@ def practice_rows(
     phrase key)."""
     owned, params = owned_by(owner)
     sql = (
-        "SELECT id, created_at, kind, keystrokes, json_extract(extra, '$.text') AS text, "
+        "SELECT id, created_at, kind, line, keystrokes, keys, "
+        "json_extract(extra, '$.text') AS text, "
         "json_extract(extra, '$.phrase') AS phrase FROM records "
         f"WHERE id > ? AND {_where(include_prompt)}"
         + (f" AND {owned}" if owned else "")
@@ -101,7 +105,14 @@ def fold(
             if text is None and isinstance(row["phrase"], str):
                 # None when the phrase is gone: the strokes are then taken as meant.
                 text = phrase_text(row["phrase"])
-        acc.add(int(row["id"]), parse_iso(row["created_at"]), _strokes(row["keystrokes"]), text)
+        if row["keys"] is not None:
+            try:
+                strokes = keycodec.decode(row["keys"], row["line"])
+            except ValueError:
+                strokes = []
+        else:
+            strokes = _strokes(row["keystrokes"])
+        acc.add(int(row["id"]), parse_iso(row["created_at"]), strokes, text)
         folded += 1
     return folded
 

@@ -9,6 +9,7 @@ pages it shows are ever in memory.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -62,6 +63,9 @@ class Filter:
 
 @dataclass(frozen=True)
 class Cursor:
+    """Where a page ends. Newest-first pages go on *before* these keys; oldest-first pages
+    (:meth:`LogIndex.page_oldest`) go on *after* them."""
+
     local_before: int | None = None
     local_done: bool = False
     remote_before: tuple[str, int] | None = None
@@ -98,9 +102,20 @@ class LogIndex:
     # -- local ---------------------------------------------------------------------------
 
     def _sql(
-        self, table: str, select: str, more: str | None = None, more_params: tuple[Any, ...] = ()
+        self,
+        table: str,
+        select: str,
+        more: str | None = None,
+        more_params: tuple[Any, ...] = (),
+        *,
+        counting: bool = False,
     ) -> tuple[str, list[Any]]:
-        """``SELECT select FROM table`` under the current filter (FTS5 when searching)."""
+        """``SELECT select FROM table`` under the current filter (FTS5 when searching).
+
+        Pages walk the FTS hits first (CROSS JOIN fixes that order: newest hits by rowid,
+        stopping at the limit). Counts take the hits as an ``IN`` set: with the owner bound
+        as a parameter, SQLite would otherwise walk the owner's index and run the MATCH once
+        per record (30 s on 100k records, against 8 ms)."""
         where, params = _where(self.filter, "r")
         owned, owner_params = owned_by(self.viewer, "r")
         if owned:
@@ -110,27 +125,29 @@ class LogIndex:
             where.append(more)
             params.extend(more_params)
         match = self.filter.match
-        if match:
-            source = f"{table}_fts f JOIN {table} r ON r.id = f.rowid"
+        source = f"{table} r"
+        if match and counting:
+            where.insert(0, f"r.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH ?)")
+            params.insert(0, match)
+        elif match:
+            source = f"{table}_fts f CROSS JOIN {table} r ON r.id = f.rowid"
             where.insert(0, f"{table}_fts MATCH ?")
             params.insert(0, match)
-        else:
-            source = f"{table} r"
         sql = f"SELECT {select} FROM {source}"
         return sql + (" WHERE " + " AND ".join(where) if where else ""), params
 
-    def _local_page(self, before: int | None, limit: int) -> list[Row]:
+    def _local_page(self, before: int | None, limit: int, *, oldest: bool = False) -> list[Row]:
         key = "f.rowid" if self.filter.match else "r.id"
         sql, params = self._sql(
             "records",
             "r.id, r.created_at, r.kind, r.line, r.status, coalesce(r.gross_wpm, r.web_wpm), "
             "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r.id)",
-            f"{key} < ?" if before is not None else None,
+            (f"{key} > ?" if oldest else f"{key} < ?") if before is not None else None,
             (before,),
         )
         # Ordering by the FTS rowid lets FTS5 walk its hits newest first and stop at the
         # limit; ordering by r.id would sort every hit (25 ms vs 1 ms on 100k).
-        sql += f" ORDER BY {key} DESC LIMIT ?"
+        sql += f" ORDER BY {key} {'ASC' if oldest else 'DESC'} LIMIT ?"
         params.append(limit)
         with self.store.db.reading() as conn:
             rows = conn.execute(sql, params).fetchall()
@@ -140,14 +157,19 @@ class LogIndex:
 
     # -- fetched -------------------------------------------------------------------------
 
-    def _remote_page(self, before: tuple[str, int] | None, limit: int) -> list[Row]:
+    def _remote_page(
+        self, before: tuple[str, int] | None, limit: int, *, oldest: bool = False
+    ) -> list[Row]:
         sql, params = self._sql(
             "remote_records",
             "r.id, r.created_at, r.kind, r.line, r.status, r.web_wpm",
-            "(r.created_at, r.id) < (?, ?)" if before is not None else None,
+            (f"(r.created_at, r.id) {'>' if oldest else '<'} (?, ?)")
+            if before is not None
+            else None,
             before or (),
         )
-        sql += " ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
+        order = "ASC" if oldest else "DESC"
+        sql += f" ORDER BY r.created_at {order}, r.id {order} LIMIT ?"
         params.append(limit)
         with self.store.db.reading() as conn:
             rows = conn.execute(sql, params).fetchall()
@@ -155,35 +177,52 @@ class LogIndex:
 
     # -- both ------------------------------------------------------------------------------
 
-    def count(self) -> int:
+    def count(self, conn: sqlite3.Connection | None = None) -> int:
+        """How many rows the filter finds; on ``conn`` (a second connection, for a count in
+        a worker thread) or the store's own."""
+        if conn is not None:
+            return self._count(conn)
+        with self.store.db.reading() as shared:
+            return self._count(shared)
+
+    def _count(self, conn: sqlite3.Connection) -> int:
         total = 0
-        with self.store.db.reading() as conn:
-            match = self.filter.match
-            if (
-                match
-                and self.viewer is None
-                and not (self.filter.kind or self.filter.since or self.filter.until)
-            ):
-                # The search alone: FTS5 counts its hits without touching the records.
-                sql, params = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?", [match]
-            else:
-                sql, params = self._sql("records", "count(*)")
+        match = self.filter.match
+        if (
+            match
+            and self.viewer is None
+            and not (self.filter.kind or self.filter.since or self.filter.until)
+        ):
+            # The search alone: FTS5 counts its hits without touching the records.
+            sql, params = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?", [match]
+        else:
+            sql, params = self._sql("records", "count(*)", counting=True)
+        total += int(conn.execute(sql, params).fetchone()[0])
+        if self.filter.remote:
+            sql, params = self._sql("remote_records", "count(*)", counting=True)
             total += int(conn.execute(sql, params).fetchone()[0])
-            if self.filter.remote:
-                sql, params = self._sql("remote_records", "count(*)")
-                total += int(conn.execute(sql, params).fetchone()[0])
         return total
 
-    def page(self, cursor: Cursor | None = None, limit: int = PAGE) -> tuple[list[Row], Cursor]:
-        """Up to ``limit`` rows after ``cursor``, newest first, and the cursor after them."""
+    def page(
+        self, cursor: Cursor | None = None, limit: int = PAGE, *, oldest: bool = False
+    ) -> tuple[list[Row], Cursor]:
+        """Up to ``limit`` rows after ``cursor``, newest first (``oldest``: oldest first, from
+        the other end, so the last page costs what the first does), and the cursor after them."""
         cur = cursor or Cursor(remote_done=not self.filter.remote)
-        local = [] if cur.local_done else self._local_page(cur.local_before, limit)
-        remote = [] if cur.remote_done else self._remote_page(cur.remote_before, limit)
+        local = [] if cur.local_done else self._local_page(cur.local_before, limit, oldest=oldest)
+        remote = (
+            [] if cur.remote_done else self._remote_page(cur.remote_before, limit, oldest=oldest)
+        )
         out: list[Row] = []
         li = ri = 0
         while len(out) < limit and (li < len(local) or ri < len(remote)):
             take_local = ri >= len(remote) or (
-                li < len(local) and local[li].created_at >= remote[ri].created_at
+                li < len(local)
+                and (
+                    local[li].created_at < remote[ri].created_at
+                    if oldest
+                    else local[li].created_at >= remote[ri].created_at
+                )
             )
             if take_local:
                 out.append(local[li])

@@ -80,8 +80,14 @@ class Outbox:
         return [OutboxItem(**dict(r)) for r in rows]
 
     def mark_sent(self, item_id: int) -> None:
+        self.mark_sent_many([item_id])
+
+    def mark_sent_many(self, item_ids: list[int]) -> None:
+        """Items the server confirmed, in one commit (an upload run commits in batches)."""
+        if not item_ids:
+            return
         with self._db.transaction() as conn:
-            conn.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+            conn.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in item_ids])
 
     def mark_failed(self, item_id: int, error: str, retry_in: float) -> None:
         with self._db.transaction() as conn:

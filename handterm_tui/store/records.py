@@ -5,18 +5,31 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record, iso_utc, parse_iso
 from handterm_tui.core.stats import Keystroke, web_char_times
+from handterm_tui.store import keycodec
 from handterm_tui.store.db import Database
 
 _COLUMNS = (
     "id, created_at, kind, line, name, args, switches, response, status, keystrokes, "
-    "gross_wpm, web_wpm, extra, remote_key, profile, account"
+    "gross_wpm, web_wpm, extra, remote_key, profile, account, keys"
 )
+_INSERT = (
+    f"INSERT INTO records ({_COLUMNS.split(', ', 1)[1]}, in_history) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_SAME_MS = 1000  # the window (ms) searched at once for a free key
+
+
+def stored_keys(raw: str, blob: bytes | None, line: str) -> list[tuple[str, float | None]]:
+    """A row's keystrokes: the compact blob (schema 5) or, for older rows, the JSON text."""
+    if blob is not None:
+        return keycodec.decode(blob, line)
+    return [(c, ms) for c, ms in json.loads(raw)]
 
 
 def owned_by(viewer: Owner | None, alias: str = "") -> tuple[str | None, list[Any]]:
@@ -39,7 +52,9 @@ def _row_to_record(row: sqlite3.Row) -> Record:
         switches=json.loads(row["switches"]),
         response=row["response"],
         status=row["status"],
-        keystrokes=[Keystroke(c, ms) for c, ms in json.loads(row["keystrokes"])],
+        keystrokes=[
+            Keystroke(c, ms) for c, ms in stored_keys(row["keystrokes"], row["keys"], row["line"])
+        ],
         gross_wpm=row["gross_wpm"],
         web_wpm=row["web_wpm"],
         extra=json.loads(row["extra"]),
@@ -70,42 +85,45 @@ class RecordStore:
         """Store a record and queue its upload in the same transaction, under its owner."""
         keys = list(record.keystrokes)
         owner = record.owner
+        pairs = [(k.char, k.interval_ms) for k in keys]
+        blob = keycodec.encode(pairs, record.line) if pairs else None
+        # Serialised once, whatever the key turns out to be.
+        values = [
+            None,  # created_at: set below
+            record.kind,
+            record.line,
+            record.name,
+            json.dumps(record.args, ensure_ascii=False),
+            json.dumps(record.switches, ensure_ascii=False),
+            record.response,
+            record.status,
+            "[]" if blob is not None or not pairs else json.dumps(pairs, ensure_ascii=False),
+            record.gross_wpm,
+            record.web_wpm,
+            json.dumps(record.extra, ensure_ascii=False),
+            None,  # remote_key: set below
+            owner.profile,
+            owner.account,
+            blob,
+            1 if history else 0,
+        ]
         with self._db.transaction() as conn:
             moment = record.created_at
-            for _ in range(1000):  # two records in the same ms get distinct keys
+            stamp = iso_utc(moment)
+            remote_key = record.remote_key or f"command_{stamp}"
+            values[0], values[12] = stamp, remote_key
+            try:
+                cursor = conn.execute(_INSERT, values)
+            except sqlite3.IntegrityError:
+                if record.remote_key:
+                    raise
+                # Records in the same ms (a script, a paste): the next free ms, found with
+                # one query over the key index instead of one failed insert per taken key.
+                moment = self._free_moment(conn, moment)
                 stamp = iso_utc(moment)
-                remote_key = record.remote_key or f"command_{stamp}"
-                try:
-                    cursor = conn.execute(
-                        f"INSERT INTO records ({_COLUMNS.split(', ', 1)[1]}, in_history) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (
-                            stamp,
-                            record.kind,
-                            record.line,
-                            record.name,
-                            json.dumps(record.args, ensure_ascii=False),
-                            json.dumps(record.switches, ensure_ascii=False),
-                            record.response,
-                            record.status,
-                            json.dumps([[k.char, k.interval_ms] for k in keys], ensure_ascii=False),
-                            record.gross_wpm,
-                            record.web_wpm,
-                            json.dumps(record.extra, ensure_ascii=False),
-                            remote_key,
-                            owner.profile,
-                            owner.account,
-                            1 if history else 0,
-                        ),
-                    )
-                except sqlite3.IntegrityError:
-                    if record.remote_key:
-                        raise
-                    moment += timedelta(milliseconds=1)
-                    continue
-                break
-            else:  # pragma: no cover - a thousand records in one ms
-                raise RuntimeError("could not allocate a record key")
+                remote_key = f"command_{stamp}"
+                values[0], values[12] = stamp, remote_key
+                cursor = conn.execute(_INSERT, values)
             record.id = cursor.lastrowid
             record.remote_key = remote_key
             record.created_at = moment
@@ -130,6 +148,24 @@ class RecordStore:
                         ),
                     )
         return record
+
+    @staticmethod
+    def _free_moment(conn: sqlite3.Connection, moment: datetime) -> datetime:
+        """The ms after the newest key taken within a second of ``moment``: one index seek,
+        so the 1000th record of a burst costs what the first does."""
+        # Keys name whole ms: a window of sub-ms bounds would miss its own last key.
+        moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+        while True:
+            last = moment + timedelta(milliseconds=_SAME_MS)
+            row = conn.execute(
+                "SELECT max(remote_key) FROM records WHERE remote_key >= ? AND remote_key < ?",
+                (f"command_{iso_utc(moment)}", f"command_{iso_utc(last)}"),
+            ).fetchone()
+            taken = parse_iso(row[0][len("command_") :]) if row and row[0] else moment
+            candidate = taken + timedelta(milliseconds=1)
+            if candidate < last:
+                return candidate
+            moment = last  # a full second of keys taken: look in the next one
 
     def get(self, record_id: int) -> Record | None:
         with self._db.reading() as conn:
@@ -230,11 +266,35 @@ class RecordStore:
                 lines.append(row["line"])
         return lines[-limit:]
 
+    def upload_contents(self, wanted: list[tuple[int, str]]) -> dict[tuple[int, str], str]:
+        """What the uploader sends for many ``(record_id, part)`` at once: one query, each
+        record read once (its record and keystroke parts both come from it). Records that
+        no longer exist are left out."""
+        ids = sorted({record_id for record_id, _ in wanted})
+        records: dict[int, Record] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            with self._db.reading() as conn:
+                rows = conn.execute(
+                    f"SELECT {_COLUMNS} FROM records WHERE id IN ({marks})", chunk
+                ).fetchall()
+            for row in rows:
+                records[row["id"]] = _row_to_record(row)
+        out: dict[tuple[int, str], str] = {}
+        for record_id, part in wanted:
+            record = records.get(record_id)
+            if record is not None:
+                out[(record_id, part)] = _content(record, part)
+        return out
+
     def upload_content(self, record_id: int, part: str) -> str | None:
         """What the uploader sends for a record: the structured record, or its keystrokes."""
         record = self.get(record_id)
-        if record is None:
-            return None
-        if part == "keystrokes":
-            return json.dumps(web_char_times(record.keystrokes), ensure_ascii=False)
-        return record.dumps()
+        return _content(record, part) if record is not None else None
+
+
+def _content(record: Record, part: str) -> str:
+    if part == "keystrokes":
+        return json.dumps(web_char_times(record.keystrokes), ensure_ascii=False)
+    return record.dumps()

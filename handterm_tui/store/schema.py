@@ -156,4 +156,12 @@ MIGRATIONS: list[str] = [
         VALUES ('delete', old.id, old.line, old.response);
     END;
     """,
+    # 5: keystroke timings in a compact blob (store/keycodec.py), ~3 bytes a key instead of
+    # ~28 of JSON text; ``keystrokes`` stays '[]' for such rows. Older rows keep their JSON
+    # (read as before; nothing is rewritten). records_kind_id goes: every query by kind
+    # names the owner too, and records_account_kind_id serves those.
+    """
+    ALTER TABLE records ADD COLUMN keys BLOB;
+    DROP INDEX records_kind_id;
+    """,
 ]

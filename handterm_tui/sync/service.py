@@ -31,14 +31,18 @@ class AccountTokens:
     def __init__(self, session: TokenProvider, account: str) -> None:
         self.session = session
         self.account = account
+        self._known = ""  # the last token found to be the account's (decoded once, not per call)
 
     def _mine(self, token: str) -> str:
+        if token == self._known:
+            return token
         try:
             claims = jwt_claims(token)
         except TokenFormatError:
             claims = {}
         if account_key(claims) != self.account:
             raise NotSignedIn("Another account signed in meanwhile: stopped before sending.")
+        self._known = token
         return token
 
     def ensure_fresh(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import time
 from collections.abc import Callable
@@ -138,6 +139,9 @@ class GameScreen(KeyGuard, Screen[None]):
         yield FitLine(*self._help(), id="game-help")
 
     def on_mount(self) -> None:
+        # The heap so far lives as long as the app: frozen, a full collection mid-game
+        # scans only what is new (whole-heap passes took 20-40 ms, held up a key's frame).
+        gc.freeze()
         # Looked up once: a DOM query per keystroke would cost more than the redraw.
         self._typing = self.query_one(TypingArea)
         self._phrase_view = self.query_one("#phrase", GameView)
@@ -184,7 +188,10 @@ class GameScreen(KeyGuard, Screen[None]):
     _shown_errors = 0
     _hint_char: str | None = None
 
+    _key_at = 0.0  # time.monotonic() of the last key (wall time: the app clock may be frozen)
+
     def _edited(self) -> None:
+        self._key_at = time.monotonic()
         game = self.game
         self._now = game.strokes[-1].at_ms if game.strokes else 0.0
         self._typing.redraw()
@@ -196,8 +203,12 @@ class GameScreen(KeyGuard, Screen[None]):
                 self._ticker.resume()
             else:
                 self._ticker.pause()
-        # While running, the 0.1 s tick redraws the clock line; a new error shows at once.
-        if not running:
+        # While running, the clock line is redrawn with each key (one cheap line, in the
+        # key's own frame) and by the 0.1 s tick only when no key came for a tick: a tick
+        # frame of its own (clock and hint hand, 4-20 ms) would hold up a key's frame.
+        if running:
+            self._clock_view.refresh()
+        else:
             self._sync_hint()
         if not running or game.errors != self._shown_errors:
             self._shown_errors = game.errors
@@ -206,6 +217,8 @@ class GameScreen(KeyGuard, Screen[None]):
             self._finished()
 
     def _tick(self) -> None:
+        if time.monotonic() - self._key_at < TICK_S * 0.9:
+            return  # a key drew the clock within this tick; the typist is not pausing
         self._now = self._clock()
         self._clock_view.refresh()
         self._sync_hint()

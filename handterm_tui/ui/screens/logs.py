@@ -9,9 +9,12 @@ where to write (default: the data folder).
 
 from __future__ import annotations
 
+import gc
 import io
 import shutil
+import sqlite3
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,8 +23,10 @@ from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from handterm_tui.logbook.dates import parse_day
@@ -43,6 +48,8 @@ DATES: tuple[tuple[str, str | None], ...] = (
     ("7 days", "7d"),
     ("30 days", "30d"),
 )
+COUNT_AFTER_S = 0.15  # while typing, the match count waits for a pause this long
+COUNT_INLINE = 20_000  # up to this many records the count is a few ms: taken at once
 REMOTE_LIMIT = 500  # newest server records fetched per refresh
 WIDE = 100  # columns from which list and detail sit side by side
 HELP = "Esc back · F2/k kind · F3/d dates · F4/r server · F5/c copy · F6/e export · / search"
@@ -57,6 +64,26 @@ class RemoteFetched(Message):
         super().__init__()
         self.summary = summary
         self.ok = ok
+
+
+class SearchBox(Input):
+    """The search field. It asks for the new query from its own value watcher, so the list
+    changes in the same frame as the text (``Input.Changed`` arrives a frame later)."""
+
+    def __init__(self, value: str, on_value: Callable[[str], None], **kwargs: Any) -> None:
+        self._on_value = on_value  # before Input's init, which sets the value
+        super().__init__(value, **kwargs)
+
+    def _watch_value(self, value: str) -> None:
+        # Input widens its scroll width with the text, and that reactive asks for a layout:
+        # a reflow and repaint of the whole screen on every key. Set it quietly first, so
+        # Input's own assignment changes nothing (the box is 1fr wide and 1 row high
+        # whatever it holds; scrolling the text still uses the new width).
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
+
+    def watch_value(self, value: str) -> None:
+        self._on_value(value)
 
 
 class LogsScreen(KeyGuard, Screen[None]):
@@ -116,13 +143,23 @@ class LogsScreen(KeyGuard, Screen[None]):
         self.auto_fetch = auto_fetch
         self.index = LogIndex(store, viewer=self.services.owner())
         self.last_message = ""
+        self._count_inline = True  # until the first count says the store is big
+        self._count_timer: Timer | None = None
+        self._count_round = 0  # a count that comes back after a newer query is dropped
+        self._counting: sqlite3.Connection | None = None
+        self._detail_later = False
+        self._detail_timer: Timer | None = None
+        self._filters_text = ""
 
     # -- layout ------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="logs-bar"):
-            yield Input(
-                self.query_text, placeholder="search commands and responses", id="logs-search"
+            yield SearchBox(
+                self.query_text,
+                self._search_typed,
+                placeholder="search commands and responses",
+                id="logs-search",
             )
             yield Static(id="logs-filters")
         with Horizontal(id="logs-body"):
@@ -137,8 +174,14 @@ class LogsScreen(KeyGuard, Screen[None]):
         yield FitLine(HELP, HELP_SHORT, id="logs-help")
 
     def on_mount(self) -> None:
+        # What exists by now (the app, its widgets, parsed CSS) lives as long as the app:
+        # frozen, a full collection scans only what is new instead of the whole heap,
+        # which cost 34-47 ms pauses mid-typing (a key's frame waited for them).
+        gc.freeze()
         self.set_class(self.app.size.width >= WIDE, "-wide")
         self.reload()
+        # A small store is counted as you type: the figure is there in the same frame.
+        self._count_inline = self.query_one(LogList).total <= COUNT_INLINE
         self.query_one("#logs-search", Input).focus()
         if self.auto_fetch and self._signed_in():
             self.fetch_remote()
@@ -159,24 +202,70 @@ class LogsScreen(KeyGuard, Screen[None]):
             until=None if date else self.until,
         )
 
-    def reload(self, keep: Row | None = None) -> None:
-        """Query again with the current filter (a count and one page: a few ms)."""
+    def reload(self, keep: Row | None = None, *, typing: bool = False) -> None:
+        """Query again with the current filter: one page, and the count. While typing on a
+        big store the count (tens of ms on a million records) waits for a pause in the
+        typing and runs in a worker on its own connection, so each key paints at once."""
         self.index = LogIndex(self.store, self.filter, viewer=self.services.owner())
-        pager = Pager(self.index)
+        self._count_round += 1
+        if self._count_timer is not None:
+            self._count_timer.stop()
+            self._count_timer = None
+        inline = self._count_inline or not typing
+        self._detail_later = not inline  # the detail pane's relayout waits for the pause too
+        pager = Pager(self.index, count=inline)
         self.query_one(LogList).show(pager, keep)
-        self._show_filters(pager.total)
+        self._detail_later = False
+        if inline:
+            self._show_filters(pager.total)
+        else:
+            self._show_filters(None)
+            if self._counting is not None:
+                self._counting.interrupt()  # the old count's answer is no longer wanted
+            number = self._count_round
+            self._count_timer = self.set_timer(
+                COUNT_AFTER_S, lambda: self._count_later(pager, number)
+            )
 
-    def _show_filters(self, total: int) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-count")
+    def _count_later(self, pager: Pager, number: int) -> None:
+        if number != self._count_round:
+            return
+        try:
+            with self.store.db.second_reader() as conn:
+                self._counting = conn
+                try:
+                    total = pager.index.count(conn)
+                finally:
+                    self._counting = None
+        except Exception:  # interrupted, or the store went away: a later count will do
+            return
+        self.app.call_from_thread(self._counted, pager, number, total)
+
+    def _counted(self, pager: Pager, number: int, total: int) -> None:
+        listing = self.query_one(LogList)
+        if number == self._count_round and listing.pager is pager:
+            listing.set_count(total)
+            self._show_filters(total)
+
+    def _show_filters(self, total: int | None) -> None:
         kind = KINDS[self.kind_index] or "all kinds"
         dates = DATES[self.date_index][0]
         if self.date_index == 0 and (self.since or self.until):
             dates = f"{(self.since or '…')[:10]}..{(self.until or '…')[:10]}"
-        self.query_one("#logs-filters", Static).update(f"{total:,} · {kind} · {dates}")
+        previous = self._filters_text.split(" · ", 1)[0]
+        # "…" while the count is pending, as wide as the last figure: no relayout per key.
+        found = f"{'…':>{len(previous)}}" if total is None else f"{total:,}"
+        text = f"{found} · {kind} · {dates}"
+        self.query_one("#logs-filters", Static).update(
+            text, layout=len(text) != len(self._filters_text)
+        )
+        self._filters_text = text
 
-    @on(Input.Changed, "#logs-search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self.query_text = event.value.strip()
-        self.reload()
+    def _search_typed(self, value: str) -> None:
+        if value.strip() != self.query_text and self.is_mounted:
+            self.query_text = value.strip()
+            self.reload(typing=True)
 
     @on(Input.Submitted, "#logs-search")
     def _search_submitted(self) -> None:
@@ -211,6 +300,15 @@ class LogsScreen(KeyGuard, Screen[None]):
 
     @on(LogList.Highlighted)
     def _highlighted(self, event: LogList.Highlighted) -> None:
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+            self._detail_timer = None
+        if self._detail_later or (self._count_timer is not None and not self._count_inline):
+            # Typing on a big store: the pane (a relayout of the whole screen) follows
+            # once the typing pauses, not on every key.
+            row = event.row
+            self._detail_timer = self.set_timer(COUNT_AFTER_S, lambda: self._show_detail(row))
+            return
         self._show_detail(event.row)
 
     def _show_detail(self, row: Row | None) -> None:

@@ -82,10 +82,24 @@ class LogList(ScrollView, can_focus=True):
     def current(self) -> Row | None:
         return self.pager.row(self.cursor) if self.pager is not None else None
 
+    def _set_height(self, rows: int) -> None:
+        """The scroll height. A layout pass repaints the whole screen (~10 ms), so it is
+        asked for only when the scrollbar comes or goes; otherwise only the bar moves."""
+        old = self.virtual_size.height
+        if rows == old and self.virtual_size.width == self.size.width:
+            return
+        view = self.scrollable_content_region.height
+        if view and (rows > view) == (old > view) and self.virtual_size.width == self.size.width:
+            self.set_reactive(LogList.virtual_size, Size(self.size.width, rows))
+            self.vertical_scrollbar.window_virtual_size = rows
+            self.refresh()
+        else:
+            self.virtual_size = Size(self.size.width, rows)
+
     def show(self, pager: Pager, keep: Row | None = None) -> None:
         """Show a new result set, the cursor on the first row (or back on ``keep``)."""
         self.pager = pager
-        self.virtual_size = Size(self.size.width, pager.total)
+        self._set_height(pager.total)
         target = 0
         if keep is not None:
             for number in range(min(pager.total, pager.page_size)):
@@ -107,7 +121,17 @@ class LogList(ScrollView, can_focus=True):
         self.refresh()
         self.post_message(self.Highlighted(self.current))
 
+    def set_count(self, total: int) -> None:
+        """The count arrived (it is taken after the first page when typing fast)."""
+        if self.pager is None:
+            return
+        self.pager.set_count(total)
+        self._set_height(total)
+
     def _set(self, number: int) -> None:
+        if self.pager is not None and not self.pager.counted:
+            self.pager.reach(number)  # read on; the scroll size follows what was read
+            self._set_height(self.pager.total)
         if self.total:
             self.cursor = max(0, min(self.total - 1, number))
 
@@ -118,6 +142,8 @@ class LogList(ScrollView, can_focus=True):
         self._set(self.cursor + direction * max(1, self.scrollable_content_region.height - 1))
 
     def action_jump(self, where: int) -> None:
+        if where != 0 and self.pager is not None and not self.pager.counted:
+            self.set_count(self.pager.index.count())  # End needs to know where the end is
         self._set(0 if where == 0 else self.total - 1)
 
     def on_click(self, event: events.Click) -> None:

@@ -1,0 +1,85 @@
+"""Keystroke timings stored compactly (schema 5's ``records.keys``), losing nothing shown.
+
+JSON text took ~28 bytes a key (``["a", 87.34912300109863]``); this takes ~3. Layout:
+
+- one flag byte: 1 when the characters are the record's line (the usual case: the line was
+  typed as it stands), so they are not stored twice; 0 when they follow;
+- with flag 0: the characters' UTF-8 length as a varint, then the bytes;
+- then one varint per key: 0 for "no interval" (the first key), else the interval in whole
+  microseconds plus 1. Uploads send ms rounded to 3 decimals and screens show whole ms, so
+  microseconds keep everything anyone sees.
+
+Keys that do not fit (not one character each, a negative or non-finite interval) are not
+encoded (:func:`encode` returns None) and stay as JSON text, as before schema 5.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+LINE = 1
+OWN = 0
+
+
+def _varint(value: int, out: bytearray) -> None:
+    while value >= 0x80:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+
+
+def encode(keys: Sequence[tuple[str, float | None]], line: str) -> bytes | None:
+    chars = "".join(c for c, _ in keys)
+    if len(chars) != len(keys):
+        return None  # a "key" of several characters (or none): keep the JSON form
+    out = bytearray()
+    if chars == line:
+        out.append(LINE)
+    else:
+        out.append(OWN)
+        raw = chars.encode("utf-8")
+        _varint(len(raw), out)
+        out += raw
+    for _, ms in keys:
+        if ms is None:
+            out.append(0)
+            continue
+        if isinstance(ms, bool) or not math.isfinite(ms) or ms < 0:
+            return None
+        _varint(round(ms * 1000) + 1, out)
+    return bytes(out)
+
+
+def decode(blob: bytes, line: str) -> list[tuple[str, float | None]]:
+    """``[(char, ms or None), ...]``; raises ValueError on a damaged blob."""
+    try:
+        pos = 1
+        if blob[0] == LINE:
+            chars = line
+        elif blob[0] == OWN:
+            length, pos = _read(blob, pos)
+            chars = blob[pos : pos + length].decode("utf-8")
+            pos += length
+        else:
+            raise ValueError("unknown keystroke encoding")
+        out: list[tuple[str, float | None]] = []
+        for char in chars:
+            value, pos = _read(blob, pos)
+            out.append((char, None if value == 0 else (value - 1) / 1000))
+    except (IndexError, UnicodeDecodeError) as exc:
+        raise ValueError(f"damaged keystroke timings ({exc})") from None
+    if pos != len(blob):
+        raise ValueError("damaged keystroke timings (trailing bytes)")
+    return out
+
+
+def _read(blob: bytes, pos: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = blob[pos]
+        pos += 1
+        value |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return value, pos
+        shift += 7
