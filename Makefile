@@ -42,7 +42,7 @@ run: $(RUN_STAMP)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check handterm_tui tests bench scripts
-	$(BIN)/ruff format --check handterm_tui
+	$(BIN)/ruff format --check handterm_tui tests bench scripts
 	$(BIN)/lint-imports --no-cache
 
 typecheck: $(DEV_STAMP)

@@ -57,7 +57,9 @@ def expected_keys(store: Any) -> set[str]:
         keys = {f"{r[0]}.json" for r in conn.execute("SELECT remote_key FROM records")}
         keys |= {
             "char-time_" + r[0].split("_", 1)[1] + ".json"
-            for r in conn.execute("SELECT remote_key FROM records WHERE keystrokes != '[]' OR keys IS NOT NULL")
+            for r in conn.execute(
+                "SELECT remote_key FROM records WHERE keystrokes != '[]' OR keys IS NOT NULL"
+            )
         }
         keys |= {f"{r[0]}.txt" for r in conn.execute("SELECT remote_key FROM notes")}
     return keys
