@@ -22,7 +22,6 @@ No profile configured means offline mode: everything local works.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tomllib
@@ -285,69 +284,57 @@ def load(
     return config
 
 
-def _toml_value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    # JSON string escapes are valid TOML basic-string escapes.
-    return json.dumps(str(value), ensure_ascii=False)
+def _document(path: Path) -> Any:
+    """The config file as a tomlkit document (comments and layout kept); refuses a file it
+    cannot read rather than rewrite it."""
+    import tomlkit
+
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if text:
+        _parse(path, text)
+    return tomlkit.parse(text)
+
+
+def _save(path: Path, document: Any) -> Path:
+    import tomlkit
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomlkit.dumps(document), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
 
 
 def write_profile(profile: Profile, *, make_default: bool = True, path: Path | None = None) -> Path:
     """Add or replace ``[profiles.<name>]`` in the config file, keeping everything else."""
+    import tomlkit
+
     path = path or paths.config_file()
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if text:
-        _parse(path, text)  # refuse to rewrite a file we cannot read
-    header = f"[profiles.{profile.name}]"
-    lines = text.splitlines()
-    out: list[str] = []
-    skipping = False
-    for line in lines:
-        stripped = line.strip()
-        if stripped.startswith("["):
-            skipping = stripped == header
-        if skipping:
-            continue
-        if make_default and re.match(r"default_profile\s*=", stripped):
-            continue
-        out.append(line)
-    while out and not out[-1].strip():
-        out.pop()
-    body = [header] + [
-        f"{f.name} = {_toml_value(getattr(profile, f.name))}"
-        for f in fields(Profile)
-        if f.name != "name"
-    ]
-    prefix = [f"default_profile = {_toml_value(profile.name)}"] if make_default else []
-    # Top-level keys must come before the first table.
-    first_table = next((i for i, line in enumerate(out) if line.strip().startswith("[")), len(out))
-    out = out[:first_table] + prefix + ([""] if out[first_table:] else []) + out[first_table:]
-    new_text = "\n".join([*out, "", *body]).lstrip("\n") + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(new_text, encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    document = _document(path)
+    if make_default:
+        document["default_profile"] = profile.name
+    if "profiles" not in document:
+        document["profiles"] = tomlkit.table(is_super_table=True)
+    table = tomlkit.table()
+    for f in fields(Profile):
+        if f.name != "name":
+            table[f.name] = getattr(profile, f.name)
+    document["profiles"][profile.name] = table
+    return _save(path, document)
 
 
 def set_default_profile(name: str, *, path: Path | None = None) -> Path:
     """Make ``name`` (an existing profile) the default: ``default_profile`` rewritten in place,
     everything else kept."""
     path = path or paths.config_file()
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    current = _parse(path, text) if text else Config(path=path)
-    if name not in current.profiles:
-        known = ", ".join(sorted(current.profiles)) or "none configured"
-        raise ConfigError(path, f"no profile named '{name}' (profiles: {known})")
-    out = [line for line in text.splitlines() if not re.match(r"\s*default_profile\s*=", line)]
-    first_table = next((i for i, line in enumerate(out) if line.strip().startswith("[")), len(out))
-    out.insert(first_table, f"default_profile = {_toml_value(name)}")
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("\n".join(out) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    document = _document(path)
+    known = sorted(document.get("profiles", {}))
+    if name not in known:
+        raise ConfigError(
+            path, f"no profile named '{name}' (profiles: {', '.join(known) or 'none configured'})"
+        )
+    document["default_profile"] = name
+    return _save(path, document)
 
 
 def stamp(path: Path) -> tuple[int, int] | None:

@@ -91,3 +91,23 @@ def test_a_config_path_that_is_a_folder_is_a_config_error(tmp_path: Path) -> Non
     with pytest.raises(config.ConfigError, match="is a folder, not a config file") as caught:
         config.load(folder, env={})
     assert caught.value.path == folder and "HANDTERM_CONFIG" in str(caught.value)
+
+
+def test_writing_a_profile_keeps_the_users_comments_and_settings(tmp_path: Path) -> None:
+    from handterm_tui.config import Profile, load, set_default_profile, write_profile
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '# my handterm\n[settings]\nhistory_limit = 50  # enough\n\n[profiles.work]\napi_url = "https://w"\n',
+        encoding="utf-8",
+    )
+    write_profile(Profile("local", api_url='http://127.0.0.1:1/"q"'), path=path)
+    text = path.read_text(encoding="utf-8")
+    assert "# my handterm" in text and "history_limit = 50  # enough" in text
+    config = load(path, env={})
+    assert config.default_profile == "local" and config.settings.history_limit == 50
+    assert config.profiles["local"].api_url == 'http://127.0.0.1:1/"q"'
+    assert config.profiles["work"].api_url == "https://w"
+    set_default_profile("work", path=path)
+    assert load(path, env={}).default_profile == "work"
+    assert "# my handterm" in path.read_text(encoding="utf-8")
