@@ -6,7 +6,8 @@ Load it with `pytest_plugins = ["backend_fixture"]`. Fixtures:
   15) and HANDTERM_TEST_REFRESH_DAYS (default 1). See handterm_tui.server.testing.BackendProcess:
   .api_url .cognito_endpoint .region .user_pool_id .client_id .data_dir, new_user(confirmed=True)
   -> (username, password, email), sign_in(), last_code(username, kind=None), set_fault(route,
-  mode, count=1, delay=None), clear_faults(), stop(), start(), restart(), outage(), cognito(),
+  mode, count=1, delay=None), clear_faults(), advance_clock(seconds) (the server's clock for lockouts,
+  codes and refresh validity, instead of sleeping), stop(), start(), restart(), outage(), cognito(),
   profile(), http (an httpx.Client on api_url).
 - `backend_user`: a fresh confirmed user per test, as (username, password, email). It restarts
   the session backend if an earlier test left it stopped, and clears faults afterwards.

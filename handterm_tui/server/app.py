@@ -14,6 +14,7 @@ paths see one user pool) and the AWS Lambda (handterm_tui.aws: boto3 Cognito and
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 import traceback
 from collections.abc import Sequence
@@ -136,6 +137,10 @@ class Api(AuthRoutes, DataRoutes):
                 return
             if allowed and origin:
                 send = _with_headers(send, _cors(origin, _EXPOSE))
+        if self.faults is not None and path == "/__clock__" and method == "POST":
+            response = await self._clock_control(Request(scope, receive))
+            await response(scope, receive, send)
+            return
         if self.faults is not None and path == "/__faults__":
             response = await self._fault_control(Request(scope, receive), method)
             await response(scope, receive, send)
@@ -192,6 +197,20 @@ class Api(AuthRoutes, DataRoutes):
         except ValueError as exc:
             return reply(400, {"message": str(exc)})
         return reply(200, {"message": "Fault armed", "fault": fault.__dict__})
+
+    async def _clock_control(self, request: Request) -> Response:
+        """Test-only: move the server's clock forward (token, code and lockout lifetimes)."""
+        from . import clock
+
+        try:
+            body = json.loads(await _read_body(request) or b"{}")
+            seconds = body.get("advance") if isinstance(body, dict) else None
+            if not isinstance(seconds, int | float) or isinstance(seconds, bool):
+                raise ValueError("advance must be a number of seconds")
+            offset = clock.advance(float(seconds))
+        except ValueError as exc:
+            return reply(400, {"message": str(exc)})
+        return reply(200, {"message": "Clock advanced", "offset": offset})
 
     async def _inject(self, mode: str, delay: float, scope: Any, receive: Any, send: Any) -> None:
         if mode == "close":

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import importlib
 import json
-import time
 from dataclasses import dataclass
 from typing import Any
 
+from . import clock
 from .poolstore import Pool
 
 _CACHE_MAX = 50_000
@@ -94,7 +94,7 @@ class Authorizer:
             raise Denied("no token")
         found = self._cache.get(token) or self._decode(token)
         username, exp = found
-        if exp <= time.time():
+        if exp <= clock.now():
             raise Denied("expired")
         pool = self._pool.pool
         if token not in pool.access_tokens:  # revoked by GlobalSignOut (or pruned)

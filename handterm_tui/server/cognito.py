@@ -17,12 +17,11 @@ import re
 import secrets
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import srp
+from . import clock, srp
 
 MOTO_VERSION = "5.2.5"
 
@@ -137,7 +136,7 @@ _LAST_CODE = threading.local()  # backend -> response handler hand-over for the 
 
 
 def _now() -> float:
-    return time.time()
+    return clock.now()
 
 
 def validity_seconds(client: Any, kind: str) -> int:

@@ -274,6 +274,12 @@ class BackendProcess:
     def clear_faults(self) -> None:
         self.http.delete("/__faults__")
 
+    def advance_clock(self, seconds: float) -> None:
+        """Move the server's clock forward instead of sleeping through a lifetime."""
+        reply = self.http.post("/__clock__", json={"advance": seconds})
+        if reply.status_code != 200:
+            raise BackendError(f"clock switch refused: {reply.status_code} {reply.text}")
+
     def profile(self, name: str = "local") -> dict[str, Any]:
         """The fields of a handterm config profile for this server."""
         return {

@@ -3,8 +3,6 @@ lock the user out for a doubling time, and handterm's clients say so in words.""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from botocore.exceptions import ClientError
 
@@ -111,12 +109,12 @@ def test_password_lockout_starts_after_five_and_doubles(api, backend) -> None:
         assert _sign_in(api, name, WRONG) == (401, "Incorrect username or password.")
     # locked for 1 s: even the right password is not checked
     assert _sign_in(api, name, PASSWORD) == (401, "Password attempts exceeded")
-    time.sleep(1.1)
+    backend.advance_clock(1.1)  # the server's clock, not a sleep
     assert _sign_in(api, name, WRONG) == (401, "Incorrect username or password.")
     # the sixth failure locks for 2 s
-    time.sleep(1.1)
+    backend.advance_clock(1.1)
     assert _sign_in(api, name, PASSWORD) == (401, "Password attempts exceeded")
-    time.sleep(1.0)
+    backend.advance_clock(1.0)
     assert _sign_in(api, name, PASSWORD)[0] == 200  # and success starts the count again
     assert _sign_in(api, name, WRONG) == (401, "Incorrect username or password.")
 
@@ -136,7 +134,7 @@ def test_srp_lockout_and_the_clients_words(backend, idp) -> None:
     with pytest.raises(LimitExceeded) as words:
         auth.sign_in(name, PASSWORD)  # SRP: refused at InitiateAuth while locked
     assert words.value.message == LOCKED_OUT
-    time.sleep(1.1)
+    backend.advance_clock(1.1)
     with pytest.raises(ClientError) as info:  # a wrong SRP proof counts too: now 2 s
         srp_wrong.authenticate(WRONG)
     assert "Incorrect" in str(info.value)
