@@ -215,6 +215,14 @@ class SessionManager:
             except Exception:
                 log.exception("session listener failed")
 
+    def _last_refresh(self, tokens: TokenSet | None) -> float | None:
+        """When the tokens were last refreshed, by this process or another one sharing the
+        token store (the access token's own issue time says so), never a stale figure."""
+        last = self._last_refresh_at
+        if tokens is not None and tokens.issued_at - self._skew > tokens.refresh_issued_at + 1:
+            last = max(last or 0.0, tokens.issued_at - self._skew)
+        return last
+
     @property
     def status(self) -> SessionStatus:
         with self._lock:
@@ -224,7 +232,7 @@ class SessionManager:
                 state=self._state,
                 username=tokens.username if tokens else self._ended_user,
                 expires_at=self._local_exp(tokens) if tokens else None,
-                last_refresh_at=self._last_refresh_at,
+                last_refresh_at=self._last_refresh(tokens),
                 refresh_issued_at=issued,
                 refresh_expected_expiry=None
                 if issued is None

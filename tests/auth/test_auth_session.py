@@ -282,3 +282,19 @@ def test_status_json_is_stable(tmp_path: Path, fake_auth: FakeAuth, clock: Clock
     assert data["seconds_left"] == 3600
     assert data["expires_at"].endswith("Z")
     assert set(data) >= {"username", "refresh_expected_expiry", "store_kind", "message"}
+
+
+def test_last_refresh_is_never_stale_across_processes(
+    fake_auth: FakeAuth, clock: Clock, tmp_path: Path
+) -> None:
+    """A refresh made by another handterm sharing the token store shows in this one's status
+    (the access token's issue time), instead of "none yet"."""
+    path = tmp_path / "session.json"
+    first = SessionManager(fake_auth, SessionStore("p", mode="file", path=path), clock=clock)
+    first.sign_in("alice", "pw")
+    assert first.status.last_refresh_at is None  # none since signing in: true
+    clock.advance(600)
+    first.refresh_now()
+    second = SessionManager(fake_auth, SessionStore("p", mode="file", path=path), clock=clock)
+    second.start()
+    assert second.status.last_refresh_at == pytest.approx(clock(), abs=1)
