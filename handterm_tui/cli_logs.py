@@ -99,7 +99,7 @@ def logs_parser() -> argparse.ArgumentParser:
     listing.add_argument("search", nargs="*", help="full-text search words")
     listing.add_argument("--remote", action="store_true", help="fetch the server's records too")
     listing.add_argument("--limit", type=int, default=20)
-    listing.add_argument("--kind", choices=("command", "game"))
+    listing.add_argument("--kind", choices=("command", "game", "note"))
     listing.add_argument("--json", action="store_true")
     show = sub.add_parser("show", help="one record in full")
     show.add_argument("ref", help="the ref from `logs list` (42, or r7 for a fetched one)")

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from handterm_tui.store import Census
     from handterm_tui.sync.uploader import Progress, ProgressFn
 
-LOGS_USAGE = "logs [search…] [--kind command|game] [--since DATE] [--until DATE]"
+LOGS_USAGE = "logs [search…] [--kind command|game|note] [--since DATE] [--until DATE]"
 PROGRESS_FROM = 50  # queues shorter than this finish before a progress line would help
 
 
@@ -40,8 +40,8 @@ def logs(ctx: Context, cmd: ParsedCommand) -> Outcome:
 
     query = " ".join(cmd.args) or None
     kind = cmd.switches.get("kind")
-    if kind is True or (kind is not None and kind not in ("command", "game")):
-        return usage_error(LOGS_USAGE, "--kind is command or game.")
+    if kind is True or (kind is not None and kind not in ("command", "game", "note")):
+        return usage_error(LOGS_USAGE, "--kind is command, game or note.")
     try:
         since = _day(cmd, "since", end=False)
         until = _day(cmd, "until", end=True)

@@ -53,7 +53,7 @@ def wrt(ctx: Context, cmd: ParsedCommand) -> Outcome:
             where = "queued for upload"
         else:
             where = "kept here, signed out (after `login` you choose whether it joins your account)"
-        return Outcome(f"Noted ({len(text)} characters); {where}.")
+        return Outcome(f"Noted ({len(text)} characters); {where}.", kind="note")
     try:
         limit = int_switch(cmd, "limit", 10, low=1, high=1000)
     except ValueError as exc:

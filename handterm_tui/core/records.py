@@ -45,7 +45,7 @@ class Record:
     switches: dict[str, str | bool] = field(default_factory=dict)
     response: str = ""
     status: int = OK
-    kind: str = "command"  # command | game
+    kind: str = "command"  # command | game | note (a `wrt` that wrote one)
     keystrokes: list[Keystroke] = field(default_factory=list)
     created_at: datetime = field(default_factory=utc_now)
     extra: dict[str, Any] = field(default_factory=dict)

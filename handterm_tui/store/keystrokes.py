@@ -31,7 +31,8 @@ _NUMBERS = (int, float)
 
 _GAMES = "kind = 'game'"
 _PROMPT = (
-    f"(kind = 'command' AND (keystrokes != '[]' OR keys IS NOT NULL) AND instr(line, '{MASK}') = 0)"
+    f"(kind IN ('command', 'note') AND (keystrokes != '[]' OR keys IS NOT NULL) "
+    f"AND instr(line, '{MASK}') = 0)"
 )
 
 
@@ -195,7 +196,7 @@ def history_lines(
     marks = ", ".join("?" for _ in names)
     owned, params = owned_by(owner)
     sql = (
-        "SELECT line FROM records WHERE kind = 'command' AND in_history = 1 "
+        "SELECT line FROM records WHERE kind IN ('command', 'note') AND in_history = 1 "
         "AND instr(line, ?) = 0"
         + (f" AND name NOT IN ({marks})" if names else "")
         + (f" AND {owned}" if owned else "")

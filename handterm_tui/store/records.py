@@ -255,7 +255,7 @@ class RecordStore:
         owned, params = owned_by(viewer)
         with self._db.reading() as conn:
             rows = conn.execute(
-                "SELECT line FROM records WHERE in_history = 1 AND kind = 'command'"
+                "SELECT line FROM records WHERE in_history = 1 AND kind IN ('command', 'note')"
                 + (f" AND {owned}" if owned else "")
                 + " ORDER BY id DESC LIMIT ?",
                 [*params, limit * 2],

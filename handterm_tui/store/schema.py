@@ -164,4 +164,9 @@ MIGRATIONS: list[str] = [
     ALTER TABLE records ADD COLUMN keys BLOB;
     DROP INDEX records_kind_id;
     """,
+    # 6: a `wrt` that writes a note is a record of its own kind, so the log browser can show
+    # notes apart (few rows: only the writing ones are touched).
+    """
+    UPDATE records SET kind = 'note' WHERE name = 'wrt' AND kind = 'command' AND args != '[]';
+    """,
 ]

@@ -41,7 +41,7 @@ from handterm_tui.ui.widgets.logs_list import COLUMNS, LogList
 if TYPE_CHECKING:
     from handterm_tui.store import Store
 
-KINDS: tuple[str | None, ...] = (None, "command", "game")
+KINDS: tuple[str | None, ...] = (None, "command", "game", "note")
 DATES: tuple[tuple[str, str | None], ...] = (
     ("all dates", None),
     ("today", "today"),
