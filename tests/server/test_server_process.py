@@ -32,7 +32,7 @@ def test_short_lifetimes_expire_like_cognito(tmp_path: Path) -> None:
         code = server.last_code(pending, "signup")
         cog = server.cognito("demo")
         cog.authenticate("Demo-pass1!")
-        time.sleep(2.2)
+        server.advance_clock(2.2)  # the server's clock, not a sleep
         # The access token has expired: gateway 403, check-session 401, Cognito says so too.
         assert api.get("/getUser", headers=bearer(tokens)).status_code == 403
         assert api.get("/check-session", headers=bearer(tokens)).status_code == 401
@@ -48,7 +48,7 @@ def test_short_lifetimes_expire_like_cognito(tmp_path: Path) -> None:
         fresh = api.post("/refreshToken", json={"refreshToken": tokens["RefreshToken"]})
         assert fresh.status_code == 200
         assert api.get("/getUser", headers=bearer(fresh.json())).status_code == 200
-        time.sleep(3.0)
+        server.advance_clock(3.0)
         # ...until its own validity ends: "session over", 401 (Cognito: NotAuthorized).
         late = api.post("/refreshToken", json={"refreshToken": tokens["RefreshToken"]})
         assert (late.status_code, late.json()["message"]) == (401, "Refresh Token has expired")
