@@ -15,11 +15,9 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from handterm_tui.server.authorizer import Denied, Identity
+from handterm_tui.server.authorizer import Denied, Identity, access_claims, remember
 from handterm_tui.server.cognito import SIGNUP_CODE_HEADER
 from handterm_tui.server.identity import IdpError, SignedUp
-
-_CACHE_MAX = 50_000
 
 
 def _client_error(exc: Exception) -> IdpError | None:
@@ -171,23 +169,9 @@ class CognitoAuthorizer:
 
     def _decode(self, token: str) -> tuple[str, int]:
         keys = self._key_set()
-        try:
-            claims = self._jwt.decode(token, keys, algorithms=["RS256"]).claims
-        except Exception as exc:  # joserfc raises many types for bad input
-            raise Denied("bad signature or format") from exc
-        username, exp = claims.get("username"), claims.get("exp")
-        if (
-            claims.get("iss") != self.issuer
-            or claims.get("token_use") != "access"
-            or claims.get("client_id") != self.idp.client_id
-            or not isinstance(username, str)
-            or not isinstance(exp, int)
-        ):
-            raise Denied("wrong claims")
-        if len(self._cache) >= _CACHE_MAX:
-            self._cache.clear()
-        self._cache[token] = (username, exp)
-        return username, exp
+        found = access_claims(self._jwt, keys, token, self.issuer, self.idp.client_id)
+        remember(self._cache, token, found)
+        return found
 
     def trust(self, token: str | None, username: object, exp: object) -> None:
         """The gateway's authorizer verified `token` for the current request (or None: forget)."""

@@ -58,6 +58,32 @@ def bearer_july2024(header: str | None) -> str | None:
     return header[7:] or None
 
 
+def access_claims(jwt: Any, keys: Any, token: str, issuer: str, client_id: str) -> tuple[str, int]:
+    """(username, exp) of an access token of this pool and app client, its signature checked
+    with ``keys`` (joserfc); raises Denied. Shared by serve-local and the Lambda."""
+    try:
+        claims = jwt.decode(token, keys, algorithms=["RS256"]).claims
+    except Exception as exc:  # joserfc raises many types for bad input
+        raise Denied("bad signature or format") from exc
+    username, exp = claims.get("username"), claims.get("exp")
+    if (
+        claims.get("iss") != issuer
+        or claims.get("token_use") != "access"
+        or claims.get("client_id") != client_id
+        or not isinstance(username, str)
+        or not isinstance(exp, int)
+    ):
+        raise Denied("wrong claims")
+    return username, exp
+
+
+def remember(cache: dict[str, tuple[str, int]], token: str, found: tuple[str, int]) -> None:
+    """A bounded cache of verified tokens: cleared whole when full (they expire soon anyway)."""
+    if len(cache) >= _CACHE_MAX:
+        cache.clear()
+    cache[token] = found
+
+
 class Authorizer:
     def __init__(self, pool: Pool, region: str) -> None:
         self._jwt: Any = None  # joserfc is imported on first use: it costs startup time
@@ -71,23 +97,9 @@ class Authorizer:
             jwk: Any = importlib.import_module("joserfc.jwk")
             self._keys = jwk.KeySet.import_key_set(public_jwks())
             self._jwt = importlib.import_module("joserfc.jwt")
-        try:
-            claims = self._jwt.decode(token, self._keys, algorithms=["RS256"]).claims
-        except Exception as exc:  # joserfc raises many types for bad input
-            raise Denied("bad signature or format") from exc
-        username, exp = claims.get("username"), claims.get("exp")
-        if (
-            claims.get("iss") != self.issuer
-            or claims.get("token_use") != "access"
-            or claims.get("client_id") != self._pool.client_id
-            or not isinstance(username, str)
-            or not isinstance(exp, int)
-        ):
-            raise Denied("wrong claims")
-        if len(self._cache) >= _CACHE_MAX:
-            self._cache.clear()
-        self._cache[token] = (username, exp)
-        return username, exp
+        found = access_claims(self._jwt, self._keys, token, self.issuer, self._pool.client_id)
+        remember(self._cache, token, found)
+        return found
 
     def verify(self, token: str | None) -> Identity:
         if not token:
