@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from uikit import screen_text, settle
 
+from handterm_tui.ui.screens.chords import ChordsScreen
+from handterm_tui.ui.screens.drill import DrillScreen
 from handterm_tui.ui.screens.game import GameScreen
 from handterm_tui.ui.screens.logs import LogsScreen
 from handterm_tui.ui.screens.session import SessionScreen
@@ -122,6 +124,8 @@ async def test_typing_on_after_session_never_signs_out(
         ("play", GameScreen),
         ("tut", TutorialScreen),
         ("stats", StatsScreen),
+        ("chords", ChordsScreen),
+        ("drill", DrillScreen),
     ],
 )
 async def test_every_screen_from_the_prompt_ignores_keys_typed_on(

@@ -17,10 +17,11 @@ from textual.widgets import Static
 
 from handterm_tui.core import chord_figures
 from handterm_tui.core.chord_figures import Report
+from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.hand import HandDiagram
 
 
-class ChordsScreen(Screen[None]):
+class ChordsScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     ChordsScreen { layout: vertical; }
     ChordsScreen #chords-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }

@@ -25,6 +25,7 @@ from handterm_tui.core.chord_model import display_key
 from handterm_tui.core.phrases import Phrase
 from handterm_tui.core.practice import Game, result_lines, result_record
 from handterm_tui.core.records import Record
+from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.screens.game import app_clock
 from handterm_tui.ui.widgets.hand import chord_hint_text
 from handterm_tui.ui.widgets.practice import (
@@ -39,7 +40,7 @@ MAX_SUMMARY_CHORDS = 8
 MAX_SUMMARY_PAIRS = 4
 
 
-class DrillScreen(Screen[None]):
+class DrillScreen(KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     DrillScreen { layout: vertical; }
     DrillScreen #drill-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
