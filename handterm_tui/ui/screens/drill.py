@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
-from handterm_tui.commands.builtin import target_wpm
 from handterm_tui.core import chord_figures, chord_model, drill
 from handterm_tui.core.chord_figures import Accumulator, Report
 from handterm_tui.core.chord_model import display_key
@@ -26,7 +25,7 @@ from handterm_tui.core.phrases import Phrase
 from handterm_tui.core.practice import Game, result_lines, result_record
 from handterm_tui.core.records import Record
 from handterm_tui.ui.keyguard import KeyGuard
-from handterm_tui.ui.screens.game import app_clock
+from handterm_tui.ui.screens.game import Practising, app_clock
 from handterm_tui.ui.widgets.hand import chord_hint_text
 from handterm_tui.ui.widgets.practice import (
     GameView,
@@ -40,7 +39,7 @@ MAX_SUMMARY_CHORDS = 8
 MAX_SUMMARY_PAIRS = 4
 
 
-class DrillScreen(KeyGuard, Screen[None]):
+class DrillScreen(Practising, KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     DrillScreen { layout: vertical; }
     DrillScreen #drill-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -88,14 +87,6 @@ class DrillScreen(KeyGuard, Screen[None]):
         self.started_ms: float | None = None
         self.line_done = False
         self.summary: list[str] | None = None
-
-    @property
-    def ctx(self) -> Any:
-        return getattr(self.app, "ctx", None)
-
-    @property
-    def target(self) -> int:
-        return target_wpm(self.ctx) if self.ctx is not None else 25
 
     def compose(self) -> ComposeResult:
         self._clock = app_clock(self.app)

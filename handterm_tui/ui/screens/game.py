@@ -66,7 +66,21 @@ def missing_words(game: Game) -> str:
     )
 
 
-class GameScreen(KeyGuard, Screen[None]):
+class Practising:
+    """What the game and the drill share: the app's command context and the WPM to beat."""
+
+    app: App[Any]
+
+    @property
+    def ctx(self) -> Any:
+        return getattr(self.app, "ctx", None)
+
+    @property
+    def target(self) -> int:
+        return target_wpm(self.ctx) if self.ctx is not None else 25
+
+
+class GameScreen(Practising, KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     GameScreen { layout: vertical; }
     GameScreen #game-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
@@ -102,14 +116,6 @@ class GameScreen(KeyGuard, Screen[None]):
         self._ticker: Timer | None = None
 
     # -- set-up ------------------------------------------------------------------
-
-    @property
-    def ctx(self) -> Any:
-        return getattr(self.app, "ctx", None)
-
-    @property
-    def target(self) -> int:
-        return target_wpm(self.ctx) if self.ctx is not None else 25
 
     def compose(self) -> ComposeResult:
         self._clock = app_clock(self.app)
