@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record
-from handterm_tui.store.records import fts_query, owned_by
+from handterm_tui.store.records import fts_query, fts_words, owned_by
 
 if TYPE_CHECKING:
     from handterm_tui.store import Store
+    from handterm_tui.store.search_window import SearchWindow
 
 PAGE = 200
 
@@ -72,6 +73,17 @@ class Cursor:
     remote_done: bool = False
 
 
+# A local row for the list, and where its record lives.
+LOCAL_COLUMNS = (
+    "r.id, r.created_at, r.kind, r.line, r.status, coalesce(r.gross_wpm, r.web_wpm), "
+    "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r.id)"
+)
+
+
+def _local_row(r: Any) -> Row:
+    return Row("local", r[0], r[1], r[2], r[3], r[4], r[5], HERE if r[6] else BOTH)
+
+
 def _where(flt: Filter, alias: str) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
@@ -92,12 +104,19 @@ class LogIndex:
     (None: every record, for maintenance only)."""
 
     def __init__(
-        self, store: Store, flt: Filter | None = None, *, viewer: Owner | None = None
+        self,
+        store: Store,
+        flt: Filter | None = None,
+        *,
+        viewer: Owner | None = None,
+        window: SearchWindow | None = None,
     ) -> None:
         self.store = store
         self.filter = flt or Filter()
         self.viewer = viewer
         self.remote = store.remote
+        # The newest records' own index: first pages of a search without prefix expansion.
+        self.window = window if window is not None and window.viewer == viewer else None
 
     # -- local ---------------------------------------------------------------------------
 
@@ -137,11 +156,27 @@ class LogIndex:
         return sql + (" WHERE " + " AND ".join(where) if where else ""), params
 
     def _local_page(self, before: int | None, limit: int, *, oldest: bool = False) -> list[Row]:
-        key = "f.rowid" if self.filter.match else "r.id"
+        match = self.filter.match
+        window = self.window if match and not oldest else None
+        flt = self.filter
+        narrowed = (fts_words(flt.query or ""), flt.kind, flt.since, flt.until)
+        if window is not None:
+            if window.known_empty(*narrowed):
+                return []
+            ids = window.hits(
+                match or "",
+                before=before,
+                limit=limit,
+                kind=flt.kind,
+                since=flt.since,
+                until=flt.until,
+            )
+            if ids is not None:
+                return self._local_rows(ids)
+        key = "f.rowid" if match else "r.id"
         sql, params = self._sql(
             "records",
-            "r.id, r.created_at, r.kind, r.line, r.status, coalesce(r.gross_wpm, r.web_wpm), "
-            "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = r.id)",
+            LOCAL_COLUMNS,
             (f"{key} > ?" if oldest else f"{key} < ?") if before is not None else None,
             (before,),
         )
@@ -151,9 +186,21 @@ class LogIndex:
         params.append(limit)
         with self.store.db.reading() as conn:
             rows = conn.execute(sql, params).fetchall()
-        return [
-            Row("local", r[0], r[1], r[2], r[3], r[4], r[5], HERE if r[6] else BOTH) for r in rows
-        ]
+        if window is not None and before is None and not rows:
+            window.note_empty(*narrowed)
+        return [_local_row(r) for r in rows]
+
+    def _local_rows(self, ids: list[int]) -> list[Row]:
+        """The rows for ``ids`` (the window's hits, already the viewer's), newest first."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        with self.store.db.reading() as conn:
+            rows = conn.execute(
+                f"SELECT {LOCAL_COLUMNS} FROM records r WHERE r.id IN ({marks}) ORDER BY r.id DESC",
+                ids,
+            ).fetchall()
+        return [_local_row(r) for r in rows]
 
     # -- fetched -------------------------------------------------------------------------
 
@@ -197,7 +244,14 @@ class LogIndex:
             sql, params = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?", [match]
         else:
             sql, params = self._sql("records", "count(*)", counting=True)
-        total += int(conn.execute(sql, params).fetchone()[0])
+        flt = self.filter
+        words = fts_words(flt.query or "")
+        if not (
+            match
+            and self.window is not None
+            and self.window.known_empty(words, flt.kind, flt.since, flt.until)
+        ):
+            total += int(conn.execute(sql, params).fetchone()[0])
         if self.filter.remote:
             sql, params = self._sql("remote_records", "count(*)", counting=True)
             total += int(conn.execute(sql, params).fetchone()[0])
@@ -258,25 +312,21 @@ class LogIndex:
         number = ref[1:] if remote else ref
         if not number.isdigit():
             return None
-        owned, params = owned_by(self.viewer)
+        owned, params = owned_by(self.viewer, "r")
         mine = f" AND {owned}" if owned else ""
         with self.store.db.reading() as conn:
             if remote:
                 r = conn.execute(
-                    "SELECT id, created_at, kind, line, status, web_wpm FROM remote_records "
-                    f"WHERE id = ?{mine}",
+                    "SELECT r.id, r.created_at, r.kind, r.line, r.status, r.web_wpm "
+                    f"FROM remote_records r WHERE r.id = ?{mine}",
                     [int(number), *params],
                 ).fetchone()
                 return Row("remote", r[0], r[1], r[2], r[3], r[4], r[5], SERVER) if r else None
             r = conn.execute(
-                "SELECT id, created_at, kind, line, status, coalesce(gross_wpm, web_wpm), "
-                "EXISTS (SELECT 1 FROM outbox o WHERE o.record_id = records.id) "
-                f"FROM records WHERE id = ?{mine}",
+                f"SELECT {LOCAL_COLUMNS} FROM records r WHERE r.id = ?{mine}",
                 [int(number), *params],
             ).fetchone()
-        return (
-            Row("local", r[0], r[1], r[2], r[3], r[4], r[5], HERE if r[6] else BOTH) if r else None
-        )
+        return _local_row(r) if r else None
 
     def record(self, row: Row) -> Record | None:
         if row.source == "local":

@@ -63,9 +63,14 @@ def _row_to_record(row: sqlite3.Row) -> Record:
     )
 
 
+def fts_words(text: str) -> tuple[str, ...]:
+    """The words of a search as typed (quotes alone are not words)."""
+    return tuple(t for t in text.split() if t.strip('"'))
+
+
 def fts_query(text: str) -> str | None:
     """Turn what a user types into a safe FTS5 query: every word a quoted prefix term."""
-    terms = [t.replace('"', '""') for t in text.split() if t.strip('"')]
+    terms = [t.replace('"', '""') for t in fts_words(text)]
     if not terms:
         return None
     return " ".join(f'"{t}"*' for t in terms)

@@ -34,11 +34,13 @@ from handterm_tui.logbook.detail import header_lines, keystroke_lines, record_te
 from handterm_tui.logbook.pager import Pager
 from handterm_tui.services import OfflineServices, Services, Unavailable
 from handterm_tui.store.log_index import Filter, LogIndex, Row, upload_state
+from handterm_tui.store.search_window import SearchWindow
 from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.fitline import FitLine
 from handterm_tui.ui.widgets.logs_list import COLUMNS, LogList
 
 if TYPE_CHECKING:
+    from handterm_tui.core.owner import Owner
     from handterm_tui.store import Store
 
 KINDS: tuple[str | None, ...] = (None, "command", "game", "note")
@@ -150,6 +152,8 @@ class LogsScreen(KeyGuard, Screen[None]):
         self._detail_later = False
         self._detail_timer: Timer | None = None
         self._filters_text = ""
+        self._window: SearchWindow | None = None
+        self._window_for: Owner | None = None  # the viewer whose window is built or building
 
     # -- layout ------------------------------------------------------------------------
 
@@ -182,12 +186,44 @@ class LogsScreen(KeyGuard, Screen[None]):
         self.reload()
         # A small store is counted as you type: the figure is there in the same frame.
         self._count_inline = self.query_one(LogList).total <= COUNT_INLINE
+        # After the first frame: building it then would delay that frame.
+        self.call_after_refresh(self._keep_window, self.services.owner())
         self.query_one("#logs-search", Input).focus()
         if self.auto_fetch and self._signed_in():
             self.fetch_remote()
 
     def on_resize(self) -> None:
         self.set_class(self.app.size.width >= WIDE, "-wide")
+
+    def on_unmount(self) -> None:
+        if self._window is not None:
+            self._window.close()
+
+    def _keep_window(self, viewer: Owner) -> None:
+        """On a big store, (re)build the search window for whoever is viewing now."""
+        if not self._count_inline and self._window_for != viewer:
+            self._window_for = viewer
+            self._build_window(viewer)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-window")
+    def _build_window(self, viewer: Owner) -> None:
+        """The newest records' own index, off the first frame (~20-40 ms): until it is
+        there, searches use the full index."""
+        window = SearchWindow(self.store, viewer)
+        try:
+            window.build()
+        except Exception:  # the store went away: searching keeps the full index
+            window.close()
+            return
+        self.app.call_from_thread(self._window_built, window)
+
+    def _window_built(self, window: SearchWindow) -> None:
+        if not self.is_mounted or window.viewer != self._window_for:
+            window.close()
+            return
+        old, self._window = self._window, window
+        if old is not None:
+            old.close()
 
     # -- filtering ---------------------------------------------------------------------
 
@@ -206,7 +242,9 @@ class LogsScreen(KeyGuard, Screen[None]):
         """Query again with the current filter: one page, and the count. While typing on a
         big store the count (tens of ms on a million records) waits for a pause in the
         typing and runs in a worker on its own connection, so each key paints at once."""
-        self.index = LogIndex(self.store, self.filter, viewer=self.services.owner())
+        viewer = self.services.owner()
+        self._keep_window(viewer)
+        self.index = LogIndex(self.store, self.filter, viewer=viewer, window=self._window)
         self._count_round += 1
         if self._count_timer is not None:
             self._count_timer.stop()
