@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from handterm_tui.core.errors import HandtermError
-from handterm_tui.store.schema import MIGRATIONS
+from handterm_tui.store.schema import MIGRATIONS, args_are_default
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -204,18 +204,27 @@ class Database:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        with self.transaction("the schema upgrade was") as conn:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > len(MIGRATIONS):
-                raise StoreError(
-                    f"the store at {self.path} was written by a newer handterm "
-                    f"(schema {version}, this one knows {len(MIGRATIONS)}): upgrade handterm",
-                    self.path,
-                )
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in _statements(script):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number}")
+        # Migration 7 rebuilds the records table; foreign keys (outbox.record_id) would
+        # refuse the drop of the old one, although every id is kept. The pragma is a no-op
+        # inside a transaction, so it is set around it.
+        self._conn.execute("PRAGMA foreign_keys = OFF")
+        self._conn.create_function("handterm_default_args", 2, args_are_default, deterministic=True)
+        try:
+            with self.transaction("the schema upgrade was") as conn:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                if version > len(MIGRATIONS):
+                    raise StoreError(
+                        f"the store at {self.path} was written by a newer handterm "
+                        f"(schema {version}, this one knows {len(MIGRATIONS)}): "
+                        "upgrade handterm",
+                        self.path,
+                    )
+                for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                    for statement in _statements(script):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number}")
+        finally:
+            self._conn.execute("PRAGMA foreign_keys = ON")
 
     @contextmanager
     def transaction(self, doing: str = "this change was") -> Iterator[sqlite3.Connection]:
