@@ -43,15 +43,17 @@ def owned_by(viewer: Owner | None, alias: str = "") -> tuple[str | None, list[An
     return f"{column} IS ?", [viewer.account]
 
 
-def key_match(keys: list[str]) -> tuple[str, list[Any]]:
-    """The SQL condition for "a record whose upload key is one of ``keys``", by index: a
-    default key is found by its created_at, any other by ``own_key`` (schema 7)."""
+def key_match(keys: list[str], account: str | None) -> tuple[str, list[Any]]:
+    """The SQL condition for "``account``'s records whose upload key is one of ``keys``",
+    by index: a default key is found by its created_at, any other by ``own_key`` (schema 7).
+    The unary ``+`` keeps SQLite off the account's index, which would walk all its records."""
     stamps = [k[len("command_") :] for k in keys if k.startswith("command_")]
     sql = (
         f"((own_key IS NULL AND created_at IN ({', '.join('?' * len(stamps))})) "
-        f"OR (own_key IN ({', '.join('?' * len(keys))}) AND own_key != ''))"
+        f"OR (own_key IN ({', '.join('?' * len(keys))}) AND own_key != '')) "
+        "AND +account IS ?"
     )
-    return sql, [*stamps, *keys]
+    return sql, [*stamps, *keys, account]
 
 
 def _row_to_record(row: sqlite3.Row) -> Record:
@@ -267,14 +269,17 @@ class RecordStore:
         """Up to ``limit`` newest records after the last run of ``name`` (e.g. ``clear``),
         oldest first."""
         owned, params = owned_by(viewer)
-        # `clear` is spelled out: a bound name would not let SQLite use the partial index
-        # of `clear` rows (schema 7); other names are looked for row by row.
-        named = "name = 'clear'" if name == "clear" else "name = ?"
+        # `clear` is spelled out and its partial index named (schema 7): with a bound name,
+        # or left to choose, SQLite would walk the owner's commands; other names are looked
+        # for row by row.
+        clear = name == "clear"
+        source = "records INDEXED BY records_clear" if clear else "records"
+        named = "name = 'clear'" if clear else "name = ?"
         with self._db.reading() as conn:
             row = conn.execute(
-                f"SELECT max(id) FROM records WHERE {named} AND kind = 'command'"
+                f"SELECT max(id) FROM {source} WHERE {named} AND kind = 'command'"
                 + (f" AND {owned}" if owned else ""),
-                [*([] if name == "clear" else [name]), *params],
+                [*([] if clear else [name]), *params],
             ).fetchone()
         after = row[0] if row and row[0] is not None else None
         return list(reversed(self.page(after_id=after, limit=limit, viewer=viewer).records))

@@ -23,11 +23,8 @@ class RemoteRecords:
             for start in range(0, len(keys), 500):
                 chunk = list(keys[start : start + 500])
                 marks = ",".join("?" * len(chunk))
-                mine, params = key_match(chunk)  # records compute their key (schema 7)
-                rows = conn.execute(
-                    f"SELECT remote_key FROM records WHERE {mine} AND account IS ?",
-                    [*params, owner.account],
-                )
+                mine, params = key_match(chunk, owner.account)  # computed keys (schema 7)
+                rows = conn.execute(f"SELECT remote_key FROM records WHERE {mine}", params)
                 found.update(r[0] for r in rows)
                 rows = conn.execute(
                     f"SELECT remote_key FROM remote_records WHERE remote_key IN ({marks}) "
@@ -41,10 +38,8 @@ class RemoteRecords:
         """Keep a record fetched from ``owner``'s account; False when it is here already."""
         assert record.remote_key and owner.account
         with self._db.transaction() as conn:
-            mine, params = key_match([record.remote_key])
-            if conn.execute(
-                f"SELECT 1 FROM records WHERE {mine} AND account = ?", (*params, owner.account)
-            ).fetchone():
+            mine, params = key_match([record.remote_key], owner.account)
+            if conn.execute(f"SELECT 1 FROM records WHERE {mine}", params).fetchone():
                 return False
             try:
                 conn.execute(

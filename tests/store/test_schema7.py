@@ -358,3 +358,28 @@ def test_what_is_no_longer_stored_reads_back_as_it_was_given(tmp_path: Path) -> 
         ]
     finally:
         store.close()
+
+
+def test_start_up_and_fetching_find_records_by_index_not_by_walking_them(tmp_path: Path) -> None:
+    """The last `clear` (every start) and "is this server key here?" (every fetched record)
+    each seek an index; walking the owner's records would grow with the store."""
+    store = Store(tmp_path / "s.sqlite3")
+    try:
+        seen: list[str] = []
+        with store.db.reading() as conn:
+            conn.set_trace_callback(seen.append)
+            store.records.since_last("clear", 10, viewer=ME)
+            store.remote.known_keys(["command_2026-03-01T09:00:00.000Z", "custom"], ME)
+            conn.set_trace_callback(None)
+            plans = {
+                sql: " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, ()))
+                for sql in seen
+                if "max(id)" in sql or "own_key" in sql
+            }
+        assert len(plans) == 2
+        for sql, plan in plans.items():
+            assert "records_clear" in plan or (
+                "records_created (created_at=?)" in plan and "records_own_key (own_key=?)" in plan
+            ), (sql, plan)
+    finally:
+        store.close()
