@@ -273,6 +273,8 @@ def test_a_schema_6_store_migrates_with_every_record_key_and_upload_body_as_it_w
             assert [tuple(r) for r in got] == rows, table
         assert after.execute("PRAGMA foreign_key_check").fetchall() == []
         assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        # The old copy's pages are given back: the file shrinks, not only stops growing.
+        assert after.execute("PRAGMA freelist_count").fetchone()[0] == 0
         after.close()
 
         # Search still finds old records (records_fts kept its rowids), under their owner.
