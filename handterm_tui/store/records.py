@@ -180,16 +180,16 @@ class RecordStore:
             last = moment + timedelta(milliseconds=_SAME_MS)
             start, end = iso_utc(moment), iso_utc(last)
             row = conn.execute(
-                "SELECT max(created_at) FROM records WHERE created_at >= ? AND created_at < ?",
+                # One statement for both kinds of key (a multi-argument max() is NULL if
+                # any argument is, hence the '').
+                "SELECT max(ifnull((SELECT max(created_at) FROM records "
+                "WHERE created_at >= ?1 AND created_at < ?2), ''), "
+                "ifnull((SELECT substr(max(own_key), 9) FROM records "
+                "WHERE own_key >= 'command_' || ?1 AND own_key < 'command_' || ?2 "
+                "AND own_key != ''), ''))",
                 (start, end),
             ).fetchone()
-            own = conn.execute(
-                "SELECT max(own_key) FROM records "
-                "WHERE own_key >= ? AND own_key < ? AND own_key != ''",
-                (f"command_{start}", f"command_{end}"),
-            ).fetchone()
-            stamps = [v for v in (row[0], own[0][len("command_") :] if own[0] else None) if v]
-            taken = parse_iso(max(stamps)) if stamps else moment
+            taken = parse_iso(row[0]) if row and row[0] else moment
             candidate = taken + timedelta(milliseconds=1)
             if candidate < last:
                 return candidate
