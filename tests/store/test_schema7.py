@@ -121,6 +121,19 @@ def _samples() -> list[tuple[Record, dict[str, Any]]]:
     ]
 
 
+def _v6_blob(pairs: list[tuple[str, float | None]], line: str) -> bytes:
+    """Timings as schema 5 and 6 encoded them: varints only (schema 7 may pack them)."""
+    chars = "".join(c for c, _ in pairs)
+    out = bytearray([keycodec.LINE if chars == line else keycodec.OWN])
+    if chars != line:
+        raw = chars.encode("utf-8")
+        keycodec._varint(len(raw), out)
+        out += raw
+    for _, ms in pairs:
+        keycodec._varint(0 if ms is None else round(ms * 1000) + 1, out)
+    return bytes(out)
+
+
 def _v6_store(path: Path) -> None:
     """A store as schema 6's RecordStore.add left it, with outbox rows, notes and fetched
     server records."""
@@ -137,7 +150,7 @@ def _v6_store(path: Path) -> None:
             moment += timedelta(milliseconds=1)  # a burst: the next free ms
         stamp = iso_utc(moment)
         pairs = [(k.char, k.interval_ms) for k in record.keystrokes]
-        blob = None if how.get("json_keys") or not pairs else keycodec.encode(pairs, record.line)
+        blob = None if how.get("json_keys") or not pairs else _v6_blob(pairs, record.line)
         key = None if how.get("no_key") else record.remote_key or f"command_{stamp}"
         cursor = conn.execute(
             "INSERT INTO records (created_at, kind, line, name, args, switches, response, "
