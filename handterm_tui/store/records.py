@@ -189,7 +189,10 @@ class RecordStore:
                 "AND own_key != ''), ''))",
                 (start, end),
             ).fetchone()
-            taken = parse_iso(row[0]) if row and row[0] else moment
+            try:  # a key of its own may run on after the stamp (``command_<ISO>_2``)
+                taken = parse_iso(row[0][:24]) if row and row[0] else moment
+            except ValueError:
+                taken = moment
             candidate = taken + timedelta(milliseconds=1)
             if candidate < last:
                 return candidate

@@ -398,3 +398,16 @@ def test_start_up_and_fetching_find_records_by_index_not_by_walking_them(tmp_pat
             ), (sql, plan)
     finally:
         store.close()
+
+
+def test_a_burst_moves_past_keys_of_their_own_at_the_same_moment(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s.sqlite3")
+    try:
+        stamp = iso_utc(T0)
+        for key in (f"command_{stamp}", f"command_{stamp}_2", "command_not-a-time"):
+            store.records.add(Record(line="k", name="k", remote_key=key, created_at=T0))
+        made = [store.records.add(Record(line="b", name="b", created_at=T0)) for _ in range(3)]
+        keys = [r.remote_key for r in made]
+        assert keys == [f"command_{iso_utc(T0 + timedelta(milliseconds=n))}" for n in (1, 2, 3)]
+    finally:
+        store.close()
