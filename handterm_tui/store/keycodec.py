@@ -56,18 +56,18 @@ def encode(keys: Sequence[tuple[str, float | None]], line: str) -> bytes | None:
         raw = chars.encode("utf-8")
         _varint(len(raw), head)
         head += raw
-    varints = bytearray()
-    for value in values:
-        _varint(value, varints)
     width = max(values, default=0).bit_length()
     packed_size = 1 + (len(values) * width + 7) // 8
-    if width <= 255 and packed_size < len(varints):
+    varint_size = sum((v.bit_length() + 6) // 7 or 1 for v in values)
+    if width <= 255 and packed_size < varint_size:
         packed = 0
         for i, value in enumerate(values):
             packed |= value << (i * width)
         head[0] |= PACKED
         return bytes(head) + bytes([width]) + packed.to_bytes(packed_size - 1, "little")
-    return bytes(head + varints)
+    for value in values:
+        _varint(value, head)
+    return bytes(head)
 
 
 def decode(blob: bytes, line: str) -> list[tuple[str, float | None]]:

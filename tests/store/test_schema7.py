@@ -411,3 +411,23 @@ def test_a_burst_moves_past_keys_of_their_own_at_the_same_moment(tmp_path: Path)
         assert keys == [f"command_{iso_utc(T0 + timedelta(milliseconds=n))}" for n in (1, 2, 3)]
     finally:
         store.close()
+
+
+def test_the_last_record_of_a_long_burst_runs_as_many_statements_as_the_first(
+    tmp_path: Path,
+) -> None:
+    """Flat, counted rather than timed: a 3000-record burst spans three seconds of keys, and
+    the last ones must not search every second from the start again."""
+    store = Store(tmp_path / "s.sqlite3")
+    try:
+        ran = [0]
+        store.db._conn.set_trace_callback(lambda _sql: ran.__setitem__(0, ran[0] + 1))
+        per_add = []
+        for i in range(3000):
+            before = ran[0]
+            store.records.add(Record(line=f"b {i}", name="b", created_at=T0))
+            per_add.append(ran[0] - before)
+        assert max(per_add[-100:]) <= max(per_add[1:101])
+        assert len({r.remote_key for r in store.records.page(limit=3000).records}) == 3000
+    finally:
+        store.close()
