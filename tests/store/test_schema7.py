@@ -335,6 +335,18 @@ def test_keys_stay_unique_across_migrated_and_new_records(tmp_path: Path) -> Non
         with pytest.raises(StoreError):
             store.records.add(Record(line="z", name="z", remote_key=new.remote_key))
         assert store.records.count() == 2 * len(before) + 1
+        # Moving a record onto another's key is refused as well.
+        first, second = sorted(before)[:2]
+        with pytest.raises(StoreError), store.db.transaction() as conn:
+            conn.execute(
+                "UPDATE records SET created_at = (SELECT created_at FROM records WHERE id = ?) "
+                "WHERE id = ?",
+                (first, second),
+            )
+        with pytest.raises(StoreError), store.db.transaction() as conn:
+            conn.execute(
+                "UPDATE records SET own_key = ? WHERE id = ?", (before[second].remote_key, first)
+            )
     finally:
         store.close()
 
