@@ -171,7 +171,7 @@ MIGRATIONS: list[str] = [
     """
     UPDATE records SET kind = 'note' WHERE name = 'wrt' AND kind = 'command' AND args != '[]';
     """,
-    # 7: smaller records (issue 13: ~47 MiB per 100k command records, now ~34), nothing
+    # 7: smaller records (issue 13: ~47 MiB per 100k command records, now ~33), nothing
     # anyone sees lost. What can be derived is no longer stored: ``args`` when they are the
     # line's words (:func:`default_args`), ``switches``/``extra`` when empty, the upload key
     # when it is ``command_<created_at>`` (``own_key`` keeps any other; ``remote_key`` is
