@@ -239,6 +239,8 @@ class Database:
         try:
             self._conn.execute("PRAGMA busy_timeout = 200")  # not worth a wait at start-up
             self._conn.execute("VACUUM")
+            # In WAL mode the whole copy went through the -wal file: give that back too.
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlite3.Error:
             log.warning("could not compact %s after its upgrade", self.path, exc_info=True)
         finally:

@@ -288,6 +288,7 @@ def test_a_schema_6_store_migrates_with_every_record_key_and_upload_body_as_it_w
         assert after.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         # The old copy's pages are given back: the file shrinks, not only stops growing.
         assert after.execute("PRAGMA freelist_count").fetchone()[0] == 0
+        assert Path(f"{path}-wal").stat().st_size == 0
         after.close()
 
         # Search still finds old records (records_fts kept its rowids), under their owner.
