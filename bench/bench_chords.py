@@ -90,7 +90,7 @@ def make_store(path: Path, keystrokes: int) -> int:
         )
     with store.db.transaction() as conn:
         conn.executemany(
-            "INSERT INTO records (created_at, kind, line, name, keystrokes, extra, remote_key) "
+            "INSERT INTO records (created_at, kind, line, name, keystrokes, extra, own_key) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,
         )

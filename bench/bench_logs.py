@@ -76,7 +76,7 @@ def make_store(path: Path, records: int) -> None:
         step = 100_000
         for start in range(0, records, step):
             conn.executemany(
-                "INSERT INTO records (created_at, line, name, response, status, remote_key) "
+                "INSERT INTO records (created_at, line, name, response, status, own_key) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 _rows(start, min(records, start + step)),
             )

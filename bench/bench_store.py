@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record
 from handterm_tui.core.stats import Keystroke
-from handterm_tui.store import Store
+from handterm_tui.store import Store, StoreError
 
 ME = Owner("bench")
 LINES = [
@@ -65,7 +65,19 @@ def live_mib(store: Store) -> float:
     return (pages - free) * size / 2**20
 
 
-def build(path: Path, count: int, timed: bool) -> float:
+def breakdown(store: Store, scale: float) -> str:
+    """Where the bytes are (SQLite's dbstat), largest first, in MiB per 100k records."""
+    try:
+        with store.db.reading() as conn:
+            rows = conn.execute(
+                "SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 7"
+            ).fetchall()
+    except StoreError:  # a SQLite built without dbstat: the figure stands without it
+        return ""
+    return ", ".join(f"{name} {size * scale / 2**20:.2f}" for name, size in rows)
+
+
+def build(path: Path, count: int, timed: bool) -> tuple[float, str]:
     store = Store(path)
     rng = random.Random(7)
     start = datetime(2026, 1, 1, tzinfo=UTC)
@@ -74,8 +86,9 @@ def build(path: Path, count: int, timed: bool) -> float:
     with store.db.transaction() as conn:
         conn.execute("DELETE FROM outbox")  # as after an upload
     mib = live_mib(store)
+    where = breakdown(store, 100_000 / count)
     store.close()
-    return mib
+    return mib, where
 
 
 def burst(path: Path, count: int, same_ms: bool) -> tuple[float, float]:
@@ -121,8 +134,9 @@ def main() -> int:
 
     scale = 100_000 / args.records
     began = time.perf_counter()
-    plain = build(root / "plain.sqlite", args.records, timed=False) * scale
-    timed = build(root / "timed.sqlite", args.records, timed=True) * scale
+    plain = build(root / "plain.sqlite", args.records, timed=False)[0] * scale
+    timed, where = build(root / "timed.sqlite", args.records, timed=True)
+    timed *= scale
     print(f"built two {args.records:,}-record stores in {time.perf_counter() - began:.0f} s")
     emit(
         "store size per 100k command records",
@@ -131,7 +145,8 @@ def main() -> int:
         "<= 35 MiB",
         timed <= 35,
         unit="MiB",
-        note="baseline: the same records without keystroke timings",
+        note="baseline: the same records without keystroke timings"
+        + (f"; MiB by table/index: {where}" if where else ""),
     )
     return 0
 

@@ -21,9 +21,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from handterm_tui.core.errors import HandtermError
-from handterm_tui.store.schema import MIGRATIONS
+from handterm_tui.store.schema import MIGRATIONS, args_are_default
 
 BUSY_TIMEOUT_MS = 10_000
+REBUILT = 7  # the migration that rebuilt the records table (see _compact)
 
 log = logging.getLogger("handterm.store")
 
@@ -204,18 +205,46 @@ class Database:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
-        with self.transaction("the schema upgrade was") as conn:
-            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if version > len(MIGRATIONS):
-                raise StoreError(
-                    f"the store at {self.path} was written by a newer handterm "
-                    f"(schema {version}, this one knows {len(MIGRATIONS)}): upgrade handterm",
-                    self.path,
-                )
-            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-                for statement in _statements(script):
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {number}")
+        # Migration 7 rebuilds the records table; foreign keys (outbox.record_id) would
+        # refuse the drop of the old one, although every id is kept. The pragma is a no-op
+        # inside a transaction, so it is set around it.
+        version = 0
+        self._conn.execute("PRAGMA foreign_keys = OFF")
+        self._conn.create_function("handterm_default_args", 2, args_are_default, deterministic=True)
+        try:
+            with self.transaction("the schema upgrade was") as conn:
+                version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+                if version > len(MIGRATIONS):
+                    raise StoreError(
+                        f"the store at {self.path} was written by a newer handterm "
+                        f"(schema {version}, this one knows {len(MIGRATIONS)}): "
+                        "upgrade handterm",
+                        self.path,
+                    )
+                for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                    for statement in _statements(script):
+                        conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {number}")
+        finally:
+            self._conn.execute("PRAGMA foreign_keys = ON")
+        if 0 < version < REBUILT <= len(MIGRATIONS):
+            self._compact()
+
+    def _compact(self) -> None:
+        """Give back the pages a table rebuild freed (the old copy): without it the file
+        keeps its old size. Only worth a try: the store works either way (a full disk or
+        another process reading just leaves the free pages to be reused)."""
+        if self.path is None:
+            return
+        try:
+            self._conn.execute("PRAGMA busy_timeout = 200")  # not worth a wait at start-up
+            self._conn.execute("VACUUM")
+            # In WAL mode the whole copy went through the -wal file: give that back too.
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.Error:
+            log.warning("could not compact %s after its upgrade", self.path, exc_info=True)
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def transaction(self, doing: str = "this change was") -> Iterator[sqlite3.Connection]:

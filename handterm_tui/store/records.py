@@ -13,14 +13,16 @@ from handterm_tui.core.records import Record, iso_utc, parse_iso
 from handterm_tui.core.stats import Keystroke, web_char_times
 from handterm_tui.store import keycodec
 from handterm_tui.store.db import Database
+from handterm_tui.store.schema import default_args
 
 _COLUMNS = (
     "id, created_at, kind, line, name, args, switches, response, status, keystrokes, "
     "gross_wpm, web_wpm, extra, remote_key, profile, account, keys"
 )
+# ``remote_key`` is computed (schema 7): what is stored is ``own_key``, NULL for the default.
 _INSERT = (
-    f"INSERT INTO records ({_COLUMNS.split(', ', 1)[1]}, in_history) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    f"INSERT INTO records ({_COLUMNS.split(', ', 1)[1].replace('remote_key', 'own_key')}, "
+    "in_history) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _SAME_MS = 1000  # the window (ms) searched at once for a free key
 
@@ -41,15 +43,30 @@ def owned_by(viewer: Owner | None, alias: str = "") -> tuple[str | None, list[An
     return f"{column} IS ?", [viewer.account]
 
 
+def key_match(keys: list[str], account: str | None) -> tuple[str, list[Any]]:
+    """The SQL condition for "``account``'s records whose upload key is one of ``keys``",
+    by index: a default key is found by its created_at, any other by ``own_key`` (schema 7).
+    The unary ``+`` keeps SQLite off the account's index, which would walk all its records."""
+    stamps = [k[len("command_") :] for k in keys if k.startswith("command_")]
+    sql = (
+        f"((own_key IS NULL AND created_at IN ({', '.join('?' * len(stamps))})) "
+        f"OR (own_key IN ({', '.join('?' * len(keys))}) AND own_key != '')) "
+        "AND +account IS ?"
+    )
+    return sql, [*stamps, *keys, account]
+
+
 def _row_to_record(row: sqlite3.Row) -> Record:
+    args, switches, extra = row["args"], row["switches"], row["extra"]
     return Record(
         id=row["id"],
         created_at=parse_iso(row["created_at"]),
         kind=row["kind"],
         line=row["line"],
         name=row["name"],
-        args=json.loads(row["args"]),
-        switches=json.loads(row["switches"]),
+        # NULL: what schema 7 leaves out because it is the default.
+        args=default_args(row["line"]) if args is None else json.loads(args),
+        switches={} if switches is None else json.loads(switches),
         response=row["response"],
         status=row["status"],
         keystrokes=[
@@ -57,7 +74,7 @@ def _row_to_record(row: sqlite3.Row) -> Record:
         ],
         gross_wpm=row["gross_wpm"],
         web_wpm=row["web_wpm"],
-        extra=json.loads(row["extra"]),
+        extra={} if extra is None else json.loads(extra),
         remote_key=row["remote_key"],
         owner=Owner(row["profile"], row["account"]),
     )
@@ -85,6 +102,10 @@ class Page:
 class RecordStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # The last burst: the stamp asked for and the ms it got. The next record asking for
+        # the same stamp looks on from there, so the 5000th of a burst searches one window,
+        # not five (any free ms after the one asked for will do; keys stay in order).
+        self._burst: tuple[str, datetime] | None = None
 
     def add(self, record: Record, *, history: bool = True, upload: bool = True) -> Record:
         """Store a record and queue its upload in the same transaction, under its owner."""
@@ -92,21 +113,23 @@ class RecordStore:
         owner = record.owner
         pairs = [(k.char, k.interval_ms) for k in keys]
         blob = keycodec.encode(pairs, record.line) if pairs else None
-        # Serialised once, whatever the key turns out to be.
+        # Serialised once, whatever the key turns out to be; what reads back as the
+        # default is stored as NULL (schema 7).
+        args = list(record.args)
         values = [
             None,  # created_at: set below
             record.kind,
             record.line,
             record.name,
-            json.dumps(record.args, ensure_ascii=False),
-            json.dumps(record.switches, ensure_ascii=False),
+            None if args == default_args(record.line) else json.dumps(args, ensure_ascii=False),
+            json.dumps(record.switches, ensure_ascii=False) if record.switches else None,
             record.response,
             record.status,
             "[]" if blob is not None or not pairs else json.dumps(pairs, ensure_ascii=False),
             record.gross_wpm,
             record.web_wpm,
-            json.dumps(record.extra, ensure_ascii=False),
-            None,  # remote_key: set below
+            json.dumps(record.extra, ensure_ascii=False) if record.extra else None,
+            None,  # own_key: set below
             owner.profile,
             owner.account,
             blob,
@@ -116,18 +139,23 @@ class RecordStore:
             moment = record.created_at
             stamp = iso_utc(moment)
             remote_key = record.remote_key or f"command_{stamp}"
-            values[0], values[12] = stamp, remote_key
+            own = None if remote_key == f"command_{stamp}" else remote_key
+            values[0], values[12] = stamp, own
             try:
                 cursor = conn.execute(_INSERT, values)
             except sqlite3.IntegrityError:
                 if record.remote_key:
                     raise
                 # Records in the same ms (a script, a paste): the next free ms, found with
-                # one query over the key index instead of one failed insert per taken key.
-                moment = self._free_moment(conn, moment)
+                # one query over the key indexes instead of one failed insert per taken key.
+                burst = self._burst
+                moment = self._free_moment(
+                    conn, burst[1] if burst is not None and burst[0] == stamp else moment
+                )
+                self._burst = (stamp, moment)
                 stamp = iso_utc(moment)
                 remote_key = f"command_{stamp}"
-                values[0], values[12] = stamp, remote_key
+                values[0], values[12] = stamp, None
                 cursor = conn.execute(_INSERT, values)
             record.id = cursor.lastrowid
             record.remote_key = remote_key
@@ -156,17 +184,28 @@ class RecordStore:
 
     @staticmethod
     def _free_moment(conn: sqlite3.Connection, moment: datetime) -> datetime:
-        """The ms after the newest key taken within a second of ``moment``: one index seek,
-        so the 1000th record of a burst costs what the first does."""
+        """The ms after the newest key taken within a second of ``moment``: two index seeks
+        (default keys by created_at, others by own_key), so the 1000th record of a burst
+        costs what the first does."""
         # Keys name whole ms: a window of sub-ms bounds would miss its own last key.
         moment = moment.replace(microsecond=moment.microsecond // 1000 * 1000)
         while True:
             last = moment + timedelta(milliseconds=_SAME_MS)
+            start, end = iso_utc(moment), iso_utc(last)
             row = conn.execute(
-                "SELECT max(remote_key) FROM records WHERE remote_key >= ? AND remote_key < ?",
-                (f"command_{iso_utc(moment)}", f"command_{iso_utc(last)}"),
+                # One statement for both kinds of key (a multi-argument max() is NULL if
+                # any argument is, hence the '').
+                "SELECT max(ifnull((SELECT max(created_at) FROM records "
+                "WHERE created_at >= ?1 AND created_at < ?2), ''), "
+                "ifnull((SELECT substr(max(own_key), 9) FROM records "
+                "WHERE own_key >= 'command_' || ?1 AND own_key < 'command_' || ?2 "
+                "AND own_key != ''), ''))",
+                (start, end),
             ).fetchone()
-            taken = parse_iso(row[0][len("command_") :]) if row and row[0] else moment
+            try:  # a key of its own may run on after the stamp (``command_<ISO>_2``)
+                taken = parse_iso(row[0][:24]) if row and row[0] else moment
+            except ValueError:
+                taken = moment
             candidate = taken + timedelta(milliseconds=1)
             if candidate < last:
                 return candidate
@@ -246,11 +285,17 @@ class RecordStore:
         """Up to ``limit`` newest records after the last run of ``name`` (e.g. ``clear``),
         oldest first."""
         owned, params = owned_by(viewer)
+        # `clear` is spelled out and its partial index named (schema 7): with a bound name,
+        # or left to choose, SQLite would walk the owner's commands; other names are looked
+        # for row by row.
+        clear = name == "clear"
+        source = "records INDEXED BY records_clear" if clear else "records"
+        named = "name = 'clear'" if clear else "name = ?"
         with self._db.reading() as conn:
             row = conn.execute(
-                "SELECT max(id) FROM records WHERE name = ? AND kind = 'command'"
+                f"SELECT max(id) FROM {source} WHERE {named} AND kind = 'command'"
                 + (f" AND {owned}" if owned else ""),
-                [name, *params],
+                [*([] if clear else [name]), *params],
             ).fetchone()
         after = row[0] if row and row[0] is not None else None
         return list(reversed(self.page(after_id=after, limit=limit, viewer=viewer).records))

@@ -9,6 +9,7 @@ from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record, iso_utc, utc_now
 from handterm_tui.core.remote_shapes import record_from_remote
 from handterm_tui.store.db import Database
+from handterm_tui.store.records import key_match
 
 
 class RemoteRecords:
@@ -22,23 +23,23 @@ class RemoteRecords:
             for start in range(0, len(keys), 500):
                 chunk = list(keys[start : start + 500])
                 marks = ",".join("?" * len(chunk))
-                for table in ("records", "remote_records"):
-                    rows = conn.execute(
-                        f"SELECT remote_key FROM {table} WHERE remote_key IN ({marks}) "
-                        "AND account IS ?",
-                        [*chunk, owner.account],
-                    )
-                    found.update(r[0] for r in rows)
+                mine, params = key_match(chunk, owner.account)  # computed keys (schema 7)
+                rows = conn.execute(f"SELECT remote_key FROM records WHERE {mine}", params)
+                found.update(r[0] for r in rows)
+                rows = conn.execute(
+                    f"SELECT remote_key FROM remote_records WHERE remote_key IN ({marks}) "
+                    "AND account IS ?",
+                    [*chunk, owner.account],
+                )
+                found.update(r[0] for r in rows)
         return found
 
     def add(self, record: Record, body: str, owner: Owner) -> bool:
         """Keep a record fetched from ``owner``'s account; False when it is here already."""
         assert record.remote_key and owner.account
         with self._db.transaction() as conn:
-            if conn.execute(
-                "SELECT 1 FROM records WHERE remote_key = ? AND account = ?",
-                (record.remote_key, owner.account),
-            ).fetchone():
+            mine, params = key_match([record.remote_key], owner.account)
+            if conn.execute(f"SELECT 1 FROM records WHERE {mine}", params).fetchone():
                 return False
             try:
                 conn.execute(

@@ -5,6 +5,8 @@ Append new steps; never edit a step that has shipped.
 
 from __future__ import annotations
 
+import json
+
 MIGRATIONS: list[str] = [
     # 1: records, notes, the upload outbox, key/value settings, full-text search.
     """
@@ -169,4 +171,109 @@ MIGRATIONS: list[str] = [
     """
     UPDATE records SET kind = 'note' WHERE name = 'wrt' AND kind = 'command' AND args != '[]';
     """,
+    # 7: smaller records (issue 13: ~47 MiB per 100k command records, now ~33), nothing
+    # anyone sees lost. What can be derived is no longer stored: ``args`` when they are the
+    # line's words (:func:`default_args`), ``switches``/``extra`` when empty, the upload key
+    # when it is ``command_<created_at>`` (``own_key`` keeps any other; ``remote_key`` is
+    # now computed from the two). A UNIQUE index of every key went with it: the insert
+    # trigger keeps keys unique, seeking the created_at index (still there for date
+    # filters) and a partial index of the few keys of their own. ``records_name_id`` served
+    # only "the last `clear`", now a partial index of those rows. A table rebuild: ids are
+    # kept, so records_fts (external content, by rowid) stays as it is.
+    """
+    CREATE TABLE records_7 (
+        id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,            -- ISO 8601 UTC with ms, 'Z'
+        kind TEXT NOT NULL DEFAULT 'command',
+        line TEXT NOT NULL,                  -- secrets masked
+        name TEXT NOT NULL,
+        args TEXT,                           -- JSON; NULL: default_args(line)
+        switches TEXT,                       -- JSON; NULL: {}
+        response TEXT NOT NULL DEFAULT '',
+        status INTEGER NOT NULL DEFAULT 200,
+        keystrokes TEXT NOT NULL DEFAULT '[]',
+        gross_wpm REAL,
+        web_wpm REAL,
+        extra TEXT,                          -- JSON; NULL: {}
+        own_key TEXT,                        -- NULL: the default key; '': none; else the key
+        in_history INTEGER NOT NULL DEFAULT 1,
+        profile TEXT NOT NULL DEFAULT '?',
+        account TEXT,
+        keys BLOB,
+        remote_key TEXT GENERATED ALWAYS AS (
+            CASE WHEN own_key IS NULL THEN 'command_' || created_at ELSE nullif(own_key, '') END
+        ) VIRTUAL
+    );
+    INSERT INTO records_7 (id, created_at, kind, line, name, args, switches, response, status,
+        keystrokes, gross_wpm, web_wpm, extra, own_key, in_history, profile, account, keys)
+    SELECT id, created_at, kind, line, name,
+        CASE WHEN handterm_default_args(line, args) THEN NULL ELSE args END,
+        nullif(switches, '{}'), response, status, keystrokes, gross_wpm, web_wpm,
+        nullif(extra, '{}'),
+        CASE WHEN remote_key IS NULL THEN ''
+             WHEN remote_key = 'command_' || created_at THEN NULL
+             ELSE remote_key END,
+        in_history, profile, account, keys
+    FROM records ORDER BY id;
+    DROP TABLE records;
+    ALTER TABLE records_7 RENAME TO records;
+
+    CREATE INDEX records_created ON records(created_at);
+    CREATE UNIQUE INDEX records_own_key ON records(own_key) WHERE own_key != '';
+    CREATE INDEX records_account_id ON records(account, id);
+    CREATE INDEX records_account_kind_id ON records(account, kind, id);
+    CREATE INDEX records_clear ON records(account, id) WHERE name = 'clear' AND kind = 'command';
+
+    CREATE TRIGGER records_ai AFTER INSERT ON records BEGIN
+        INSERT INTO records_fts(rowid, line, response) VALUES (new.id, new.line, new.response);
+    END;
+    CREATE TRIGGER records_ad AFTER DELETE ON records BEGIN
+        INSERT INTO records_fts(records_fts, rowid, line, response)
+        VALUES ('delete', old.id, old.line, old.response);
+    END;
+    CREATE TRIGGER records_au AFTER UPDATE OF line, response ON records BEGIN
+        INSERT INTO records_fts(records_fts, rowid, line, response)
+        VALUES ('delete', old.id, old.line, old.response);
+        INSERT INTO records_fts(rowid, line, response) VALUES (new.id, new.line, new.response);
+    END;
+    CREATE TRIGGER records_key_taken BEFORE INSERT ON records
+    WHEN (new.own_key IS NULL AND (
+            EXISTS (SELECT 1 FROM records WHERE created_at = new.created_at AND own_key IS NULL)
+            OR EXISTS (SELECT 1 FROM records
+                       WHERE own_key = 'command_' || new.created_at AND own_key != '')))
+        OR (new.own_key GLOB 'command_*' AND EXISTS (SELECT 1 FROM records
+                WHERE created_at = substr(new.own_key, 9) AND own_key IS NULL))
+    BEGIN
+        SELECT RAISE(ABORT, 'UNIQUE constraint failed: records.remote_key');
+    END;
+    CREATE TRIGGER records_key_moved BEFORE UPDATE OF created_at, own_key ON records
+    WHEN (new.own_key IS NULL AND (
+            EXISTS (SELECT 1 FROM records WHERE created_at = new.created_at AND own_key IS NULL
+                    AND id != new.id)
+            OR EXISTS (SELECT 1 FROM records
+                       WHERE own_key = 'command_' || new.created_at AND own_key != '')))
+        OR (new.own_key GLOB 'command_*' AND EXISTS (SELECT 1 FROM records
+                WHERE created_at = substr(new.own_key, 9) AND own_key IS NULL AND id != new.id))
+    BEGIN
+        SELECT RAISE(ABORT, 'UNIQUE constraint failed: records.remote_key');
+    END;
+    """,
 ]
+
+
+def default_args(line: str) -> list[str]:
+    """What a record's ``args`` are when stored as NULL (schema 7): the line's words, split at
+    spaces, after the first. Stored rows depend on it: never change it (a new rule would
+    need a new marker and a migration)."""
+    return [word for word in line.split(" ") if word][1:]
+
+
+def args_are_default(line: object, args: object) -> bool:
+    """The SQL function ``handterm_default_args`` (migration 7): True when stored ``args``
+    (JSON text) read back as :func:`default_args` of the line, so they need not be kept."""
+    if not isinstance(line, str) or not isinstance(args, str):
+        return False
+    try:
+        return bool(json.loads(args) == default_args(line))
+    except ValueError:
+        return False

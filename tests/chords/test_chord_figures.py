@@ -231,7 +231,7 @@ def test_malformed_keystrokes_are_skipped_not_fatal(store: Store) -> None:
     with store.db.transaction() as conn:
         for i, text in enumerate(junk):
             conn.execute(
-                "INSERT INTO records (created_at, kind, line, name, keystrokes, extra, remote_key) "
+                "INSERT INTO records (created_at, kind, line, name, keystrokes, extra, own_key) "
                 "VALUES ('2026-11-02T09:00:00.000Z', 'game', 'drill', 'drill', ?, '{}', ?)",
                 (text, f"junk{i}"),
             )

@@ -129,3 +129,27 @@ def test_the_uploader_reads_a_batch_as_it_would_read_each_item(store: Store) -> 
     assert len(batch) == 10
     for record_id, part in wanted[:-1]:
         assert batch[(record_id, part)] == store.records.upload_content(record_id, part)  # type: ignore[index,arg-type]
+
+
+def test_typing_timings_pack_tighter_and_read_back_the_same_to_the_microsecond() -> None:
+    line = "python -m pytest -q tests/store"
+    steady = [(c, None if n == 0 else 40.0 + 11.123457 * n) for n, c in enumerate(line)]
+    blob = keycodec.encode(steady, line)
+    assert blob is not None and blob[0] & keycodec.PACKED
+    assert len(blob) <= 2.5 * len(line) + 2  # 19-bit values: about 2.4 bytes a key, not 3
+    assert keycodec.decode(blob, line) == [
+        (c, None if ms is None else round(ms, 3)) for c, ms in steady
+    ]
+    # One long pause would widen every key: the varint layout is kept when it is shorter.
+    paused = [*steady[:-1], (line[-1], 3_600_000.0)]
+    blob = keycodec.encode(paused, line)
+    assert blob is not None and not blob[0] & keycodec.PACKED
+    assert keycodec.decode(blob, line)[-1] == (line[-1], 3_600_000.0)
+    # Characters other than the line (a correction) pack too; a cut or padded blob is an error.
+    own = [(c, None if n == 0 else 90.5 + n) for n, c in enumerate("git statsu\x7f\x7fus")]
+    blob = keycodec.encode(own, "git status")
+    assert blob is not None and blob[0] == keycodec.OWN | keycodec.PACKED
+    assert keycodec.decode(blob, "git status") == own
+    for damaged in (blob[:-1], blob + b"\x00"):
+        with pytest.raises(ValueError):
+            keycodec.decode(damaged, "git status")
