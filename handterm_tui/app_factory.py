@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+
 from handterm_tui import paths
 from handterm_tui.commands import Context
 from handterm_tui.config import Config
 from handterm_tui.services import OfflineServices, Services
 from handterm_tui.store import Store, StoreUnusable, forget_marker
 from handterm_tui.store.db import explain
+
+
+def _say(text: str) -> None:
+    # Before the app draws anything (or in a CLI run): the terminal shows it as it is.
+    print(text, file=sys.stderr, flush=True)
 
 
 def open_store(*, new_store: bool = False) -> Store:
@@ -24,7 +31,7 @@ def open_store(*, new_store: bool = False) -> Store:
     except OSError as exc:
         raise explain(exc, database) from None
     try:
-        return Store(database, marker=marker)
+        return Store(database, marker=marker, announce=_say)
     except StoreUnusable as exc:
         if not new_store:
             raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from handterm_tui.store.db import Database, StoreError, StoreUnusable, move_aside
@@ -47,7 +48,13 @@ class Store:
     some is refused (:class:`StoreUnusable`) instead of being silently started anew.
     """
 
-    def __init__(self, path: Path | str, *, marker: Path | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        marker: Path | None = None,
+        announce: Callable[[str], None] | None = None,
+    ) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         self._marker = marker if self.path is not None else None
         known = self._known()
@@ -60,7 +67,7 @@ class Store:
                 size = 1  # unreadable: let the database say so
             if not size:
                 raise _emptied(self.path, known, "is missing" if size is None else "is 0 bytes")
-        self.db = Database(path)
+        self.db = Database(path, announce=announce)
         self.records = RecordStore(self.db)
         self.notes = NoteStore(self.db)
         self.outbox = Outbox(self.db)

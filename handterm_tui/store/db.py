@@ -145,15 +145,19 @@ def explain(exc: BaseException, path: Path | None, doing: str = "") -> StoreErro
     )
 
 
+UPGRADE_NOTICE_FROM = 20_000  # records: from here the one-time rebuild is felt
+
+
 class Database:
     """Thread-safe: writes share one connection under a lock; every thread reads through a
     connection of its own, so a read (the UI thread's status bar, a keystroke's history
     lookup) never waits behind a write, ours or another handterm process's (WAL readers
     never block)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, announce: Callable[[str], None] | None = None) -> None:
         self.path = Path(path) if str(path) != ":memory:" else None
         self._target = str(path)
+        self._announce = announce  # told before a long upgrade starts, while it still waits
         self._lock = threading.RLock()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
@@ -221,6 +225,8 @@ class Database:
                         "upgrade handterm",
                         self.path,
                     )
+                if 0 < version < REBUILT <= len(MIGRATIONS) and self._announce is not None:
+                    self._announce_upgrade(conn)
                 for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
                     for statement in _statements(script):
                         conn.execute(statement)
@@ -229,6 +235,16 @@ class Database:
             self._conn.execute("PRAGMA foreign_keys = ON")
         if 0 < version < REBUILT <= len(MIGRATIONS):
             self._compact()
+
+    def _announce_upgrade(self, conn: sqlite3.Connection) -> None:
+        """A big store's one-time rebuild takes seconds (~2 s per 100k records): say so
+        first, so a start that pauses is not taken for a hang."""
+        records = int(conn.execute("SELECT coalesce(max(id), 0) FROM records").fetchone()[0])
+        if records >= UPGRADE_NOTICE_FROM and self._announce is not None:
+            self._announce(
+                f"Upgrading the store at {self.path} ({records:,} records; once, "
+                f"about {max(1, round(records / 50_000))} s)…"
+            )
 
     def _compact(self) -> None:
         """Give back the pages a table rebuild freed (the old copy): without it the file

@@ -444,3 +444,31 @@ def test_the_last_record_of_a_long_burst_runs_as_many_statements_as_the_first(
         assert len({r.remote_key for r in store.records.page(limit=3000).records}) == 3000
     finally:
         store.close()
+
+
+def test_a_big_stores_upgrade_is_announced_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handterm_tui.store import db
+
+    path = tmp_path / "v6.sqlite"
+    _v6_store(path)
+    heard: list[tuple[str, int]] = []
+
+    def announce(text: str) -> None:  # what the version is while the message is shown
+        version = sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0]
+        heard.append((text, version))
+
+    monkeypatch.setattr(db, "UPGRADE_NOTICE_FROM", 2)
+    Store(path, announce=announce).close()
+    assert len(heard) == 1
+    text, version = heard[0]
+    assert version == 6 and text.startswith(f"Upgrading the store at {path} (")
+    assert "records; once" in text
+    # Upgraded once: the next start says nothing; a small store never does.
+    Store(path, announce=announce).close()
+    monkeypatch.setattr(db, "UPGRADE_NOTICE_FROM", 20_000)
+    small = tmp_path / "small.sqlite"
+    _v6_store(small)
+    Store(small, announce=announce).close()
+    assert len(heard) == 1
