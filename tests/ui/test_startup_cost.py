@@ -1,0 +1,50 @@
+"""What an offline start loads before its first frame: nothing it does not draw or run.
+
+Start-up is a wait a person feels every time (issue 13: <= 1.2x a bare prompt skeleton);
+each module below cost measurable milliseconds there before it was deferred.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# Run in a fresh interpreter: the test process has long since imported everything.
+FIRST_FRAME = """
+import json, sys
+from handterm_tui import config
+from handterm_tui.ui.app import build_app
+
+app = build_app(config.load())
+loaded = {}
+
+async def ready(pilot):
+    loaded["modules"] = sorted(sys.modules)
+    pilot.app.exit()
+
+app.run(headless=True, size=(80, 24), auto_pilot=ready)
+print(json.dumps(loaded["modules"]))
+"""
+
+
+def _modules_at_first_frame(home: Path) -> set[str]:
+    env = dict(os.environ, HANDTERM_HOME=str(home))
+    env.pop("HANDTERM_CONFIG", None)
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+        timeout=60,
+    )
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def test_an_offline_start_loads_no_network_library(handterm_home: Path) -> None:
+    loaded = _modules_at_first_frame(handterm_home)
+    # httpx alone brought click, pygments and the email package: ~40 ms of a ~250 ms start.
+    assert not {"httpx", "handterm_tui.api.client", "keyring", "pycognito"} & loaded
