@@ -403,7 +403,7 @@ class HandtermApp(App[int]):
             "Session…", "Token expiry, refresh now, sign out", lambda: self.open_screen("session")
         )
         yield SystemCommand("Log history…", "Browse, search and export records", self.action_logs)
-        for spec in REGISTRY:
+        for spec in REGISTRY.entries():  # the manifest: no command module is imported
             if spec.name == "exit":
                 continue
             yield SystemCommand(

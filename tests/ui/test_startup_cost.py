@@ -48,3 +48,16 @@ def test_an_offline_start_loads_no_network_library(handterm_home: Path) -> None:
     loaded = _modules_at_first_frame(handterm_home)
     # httpx alone brought click, pygments and the email package: ~40 ms of a ~250 ms start.
     assert not {"httpx", "handterm_tui.api.client", "keyring", "pycognito"} & loaded
+
+
+def test_an_offline_start_imports_no_command_module(handterm_home: Path) -> None:
+    loaded = _modules_at_first_frame(handterm_home)
+    # The registry is the manifest until a command is used (commands/manifest.py).
+    commands = {m for m in loaded if m.startswith("handterm_tui.commands.")}
+    assert commands <= {
+        "handterm_tui.commands.base",
+        "handterm_tui.commands.manifest",
+        "handterm_tui.commands.runner",
+        "handterm_tui.commands.welcome",
+    }
+    assert "handterm_tui.core.chord_model" not in loaded  # `special`'s, via builtin

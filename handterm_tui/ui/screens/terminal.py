@@ -22,8 +22,8 @@ from handterm_tui.commands.base import (
     OpenScreen,
     UseConfig,
 )
-from handterm_tui.commands.builtin import WELCOME, WELCOMED_KEY
 from handterm_tui.commands.runner import Run
+from handterm_tui.commands.welcome import WELCOME, WELCOMED_KEY
 from handterm_tui.core.history import HistoryCursor
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.parser import ParseError, split_words
