@@ -242,9 +242,11 @@ class RecordStore:
         oldest first."""
         owned, params = owned_by(viewer)
         with self._db.reading() as conn:
+            # `+` keeps SQLite on records_name_id (a few `clear` rows): by (account, kind) it
+            # walked every command record, 2.5 ms at start-up on 10k records, 0.25 s on 1M.
             row = conn.execute(
-                "SELECT max(id) FROM records WHERE name = ? AND kind = 'command'"
-                + (f" AND {owned}" if owned else ""),
+                "SELECT max(id) FROM records WHERE name = ? AND +kind = 'command'"
+                + (f" AND +{owned}" if owned else ""),
                 [name, *params],
             ).fetchone()
         after = row[0] if row and row[0] is not None else None
