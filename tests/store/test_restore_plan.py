@@ -48,3 +48,16 @@ def test_the_last_clear_is_found_by_name_not_by_walking_every_command(
     # By (account, kind) it read every command record: 2.5 ms on 10k records, 0.25 s on 1M.
     assert any("records_name_id" in plan for plan in plans), plans
     assert not any("records_account_kind_id" in plan for plan in plans), plans
+
+
+def test_opening_an_unchanged_store_does_not_rewrite_its_marker() -> None:
+    from handterm_tui import paths
+    from handterm_tui.app_factory import open_store
+
+    store = open_store()
+    store.records.add(Record(line="a", name="a"))  # records, and no notes
+    store.close()
+    marker = paths.store_marker_file()
+    before = marker.stat().st_mtime_ns
+    open_store().close()
+    assert marker.stat().st_mtime_ns == before
