@@ -10,7 +10,11 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 # Run in a fresh interpreter: the test process has long since imported everything.
 FIRST_FRAME = """
@@ -61,3 +65,35 @@ def test_an_offline_start_imports_no_command_module(handterm_home: Path) -> None
         "handterm_tui.commands.welcome",
     }
     assert "handterm_tui.core.chord_model" not in loaded  # `special`'s, via builtin
+
+
+async def test_the_first_frame_the_terminal_paints_has_the_restored_records(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever start-up defers, the restored scrollback is not part of it: the first frame
+    of the terminal screen shows it (nothing appears after the first frame)."""
+    from textual._compositor import Compositor
+
+    from handterm_tui.app_factory import open_store
+    from handterm_tui.core.records import Record
+    from handterm_tui.ui.screens.terminal import TerminalScreen
+    from handterm_tui.ui.widgets.scrollback import RecordBlock
+
+    store = open_store()
+    for i in range(40):
+        store.records.add(Record(line=f"wrt note {i}", name="wrt"))
+    store.close()
+    first: list[bool] = []
+    paint = Compositor.render_update
+
+    def spy(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+        shown = [w for w in self.visible_widgets if w.is_attached]
+        if any(isinstance(w.screen, TerminalScreen) for w in shown) and not first:
+            first.append(any(isinstance(w, RecordBlock) for w in shown))
+        return paint(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_update", spy)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert first == [True]

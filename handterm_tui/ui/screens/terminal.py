@@ -33,7 +33,7 @@ from handterm_tui.services import OfflineServices
 from handterm_tui.store import StoreError
 from handterm_tui.ui.screens.debug import DebugPane
 from handterm_tui.ui.widgets.prompt import PromptInput, PromptLine
-from handterm_tui.ui.widgets.scrollback import Scrollback
+from handterm_tui.ui.widgets.scrollback import Notice, RecordBlock, Scrollback
 from handterm_tui.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
@@ -70,7 +70,9 @@ class TerminalScreen(Screen[None]):
         return cast("HandtermApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Scrollback(id="scrollback")
+        # The restored records are composed with the screen, not mounted after it: they are
+        # in the first frame, and the screen is laid out once.
+        yield Scrollback(*self._start_widgets(), id="scrollback")
         yield Static(id="completions")
         yield DebugPane(id="debug-pane")
         yield PromptLine(self.happ.ctx.username, clock=self.happ.monotonic_ms)
@@ -84,36 +86,53 @@ class TerminalScreen(Screen[None]):
     def prompt(self) -> PromptInput:
         return self.query_one(PromptInput)
 
-    def on_mount(self) -> None:
+    def _start_widgets(self) -> list[Static]:
         # With a profile, whose records to show is known only once the stored session has
         # loaded (the app calls show_owner then): never show one person's records to another.
-        if isinstance(self.happ.ctx.services, OfflineServices):
-            self.show_owner(self.happ.ctx.owner())
+        ctx = self.happ.ctx
+        if not isinstance(ctx.services, OfflineServices):
+            return []
+        return self._owner_widgets(ctx.owner(), changed=False)
+
+    def on_mount(self) -> None:
+        self.scrollback.settle()
         self.refresh_status()
         self.prompt.focus()
 
     def show_owner(self, owner: Owner, *, changed: bool = False) -> None:
         """Show ``owner``'s history and records (after start-up, sign-in or sign-out)."""
+        widgets = self._owner_widgets(owner, changed=changed)
+        if changed:
+            self.scrollback.clear()
+        for widget in widgets:
+            self.scrollback.add(widget)
+
+    def _owner_widgets(self, owner: Owner, *, changed: bool) -> list[Static]:
+        """``owner``'s history (for Up/Down), and what the scrollback shows of theirs."""
         ctx = self.happ.ctx
         store = ctx.store
         self.history = HistoryCursor(
             store.records.history_lines(ctx.config.settings.history_limit, viewer=owner)
         )
-        if changed:
-            self.scrollback.clear()
-        self.scrollback.add_records(store.records.since_last("clear", RESTORE, viewer=owner))
+        widgets: list[Static] = []
+        records = store.records.since_last("clear", RESTORE, viewer=owner)
+        if records:
+            widgets.append(RecordBlock(records))
         if not changed and not store.kv.get(WELCOMED_KEY):
             # Once, on a new store: later starts show only the restored records.
-            self.scrollback.add_notice(WELCOME, classes="welcome")
+            widgets.append(Notice(WELCOME, classes="welcome"))
             # Remembered if it can be: a full disk shows the welcome again, nothing worse.
             with contextlib.suppress(StoreError):
                 store.kv.set(WELCOMED_KEY, True)
         if changed:
-            self.scrollback.add_notice(
-                f"Showing {owner.username}'s records and history."
-                if owner.signed_in
-                else "Signed out: showing only what was made here while signed out."
+            widgets.append(
+                Notice(
+                    f"Showing {owner.username}'s records and history."
+                    if owner.signed_in
+                    else "Signed out: showing only what was made here while signed out."
+                )
             )
+        return widgets
 
     # -- status --------------------------------------------------------------
 
