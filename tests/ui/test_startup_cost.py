@@ -67,6 +67,11 @@ def test_an_offline_start_imports_no_command_module(handterm_home: Path) -> None
     assert "handterm_tui.core.chord_model" not in loaded  # `special`'s, via builtin
 
 
+def test_an_offline_start_loads_no_html_parser(handterm_home: Path) -> None:
+    # Only records fetched from the server are HTML (the web's); the store reads them later.
+    assert "html.parser" not in _modules_at_first_frame(handterm_home)
+
+
 async def test_the_first_frame_the_terminal_paints_has_the_restored_records(
     make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
