@@ -411,9 +411,11 @@ class HandtermApp(App[int]):
             )
 
 
-def build_app(config: Config) -> HandtermApp:
-    """The app as `handterm` runs it: the user's store and the profile's services."""
+def build_app(config: Config, *, store: Store | None = None) -> HandtermApp:
+    """The app as `handterm` runs it: the user's store (``store``, or opened here) and the
+    profile's services."""
     from handterm_tui.app_factory import build_services, open_store
 
-    store = open_store()
+    if store is None:
+        store = open_store()
     return HandtermApp(config, store, services=build_services(config, store))

@@ -102,3 +102,24 @@ async def test_the_first_frame_the_terminal_paints_has_the_restored_records(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
     assert first == [True]
+
+
+def test_the_tui_opens_the_store_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`handterm` checks the store before the UI starts, then the UI uses that same store:
+    each open counts the records, each close checkpoints (both grow with the store)."""
+    from handterm_tui import cli, config
+    from handterm_tui.store import Store
+    from handterm_tui.ui.app import HandtermApp
+
+    opened: list[Store] = []
+    init = Store.__init__
+
+    def counting(self: Store, *args: Any, **kwargs: Any) -> None:
+        opened.append(self)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "__init__", counting)
+    monkeypatch.setattr(cli, "_is_tty", lambda stream: True)
+    monkeypatch.setattr(HandtermApp, "run", lambda self: 0)
+    assert cli.run_tui(config.load()) == 0
+    assert len(opened) == 1
