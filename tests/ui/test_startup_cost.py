@@ -123,3 +123,33 @@ def test_the_tui_opens_the_store_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(HandtermApp, "run", lambda self: 0)
     assert cli.run_tui(config.load()) == 0
     assert len(opened) == 1
+
+
+async def test_history_is_read_on_the_first_key_not_before_the_first_frame(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from handterm_tui.app_factory import open_store
+    from handterm_tui.core.records import Record
+    from handterm_tui.store.records import RecordStore
+
+    store = open_store()
+    for line in ("wrt one", "wrt two"):
+        store.records.add(Record(line=line, name="wrt"))
+    store.close()
+    reads: list[int] = []
+    history_lines = RecordStore.history_lines
+
+    def counted(self: RecordStore, *args: Any, **kwargs: Any) -> list[str]:
+        reads.append(1)
+        return history_lines(self, *args, **kwargs)
+
+    monkeypatch.setattr(RecordStore, "history_lines", counted)
+    app = make_app()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert reads == []  # start-up did not read it
+        await pilot.press("up")
+        assert app.terminal.prompt.value == "wrt two"
+        await pilot.press("up")
+        assert app.terminal.prompt.value == "wrt one"
+        assert reads == [1]

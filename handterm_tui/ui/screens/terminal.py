@@ -58,12 +58,25 @@ class TerminalScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="terminal")
-        self.history = HistoryCursor()
+        # Up/Down's lines, read on first use (see ``history``); empty until an owner is known.
+        self._history: HistoryCursor | None = HistoryCursor()
+        self._history_owner: Owner | None = None
         self._pending: Run | None = None  # a command waiting for a secret
         self._secrets: list[str] = []
         self._secret_prompts: list[str] = []
         self._secret_clear: frozenset[int] = frozenset()
         self._busy = False
+
+    @property
+    def history(self) -> HistoryCursor:
+        """Up/Down's lines, read from the store when first needed (a key at the prompt), not
+        before the first frame: up to 2 × history_limit rows, ~3 ms on a 10k-record store."""
+        if self._history is None:
+            ctx = self.happ.ctx
+            limit = ctx.config.settings.history_limit
+            lines = ctx.store.records.history_lines(limit, viewer=self._history_owner)
+            self._history = HistoryCursor(lines)
+        return self._history
 
     @property
     def happ(self) -> HandtermApp:
@@ -108,12 +121,9 @@ class TerminalScreen(Screen[None]):
             self.scrollback.add(widget)
 
     def _owner_widgets(self, owner: Owner, *, changed: bool) -> list[Static]:
-        """``owner``'s history (for Up/Down), and what the scrollback shows of theirs."""
-        ctx = self.happ.ctx
-        store = ctx.store
-        self.history = HistoryCursor(
-            store.records.history_lines(ctx.config.settings.history_limit, viewer=owner)
-        )
+        """What the scrollback shows of ``owner``'s; their history is read on first use."""
+        store = self.happ.ctx.store
+        self._history, self._history_owner = None, owner
         widgets: list[Static] = []
         records = store.records.since_last("clear", RESTORE, viewer=owner)
         if records:
@@ -276,7 +286,8 @@ class TerminalScreen(Screen[None]):
             self.scrollback.add_notice(f"{prompt.value}^C")
         prompt.value = ""
         prompt.reset_timing()
-        self.history.reset()
+        if self._history is not None:
+            self._history.reset()
         self._hide_completions()
 
     @on(PromptInput.HistoryStep)
@@ -295,7 +306,7 @@ class TerminalScreen(Screen[None]):
 
     @on(PromptInput.Changed)
     def _changed(self, event: PromptInput.Changed) -> None:
-        if not self.history.browsing:
+        if self._history is None or not self._history.browsing:
             return
         # Typing while browsing starts a new search from what is now typed.
         if event.value not in self.history.lines and event.value != "":
