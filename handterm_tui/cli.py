@@ -151,7 +151,7 @@ def run_tui(config: Config) -> int:
         )
         return USAGE_ERROR
     try:
-        open_store().close()
+        store = open_store()
     except StoreUnusable as exc:
         print(f"handterm: {exc}", file=sys.stderr)
         if not _confirm("Move it aside and start an empty store? [y/N] "):
@@ -160,10 +160,12 @@ def run_tui(config: Config) -> int:
         store = open_store(new_store=True)
         for notice in store.notices:
             print(notice, file=sys.stderr)
-        store.close()
+        store.notices.clear()  # said here: the app need not say it again
     from handterm_tui.ui.app import build_app
 
-    app = build_app(config)
+    # The store checked above is the app's: opened once per start, not twice (each open
+    # counts the records and each close checkpoints).
+    app = build_app(config, store=store)
     try:
         result = app.run()
     finally:

@@ -1,21 +1,15 @@
-"""Prompt commands. Importing this package registers all of them."""
+"""Prompt commands. Importing this package imports none of them: the registry knows them
+from the manifest (commands/manifest.py) and imports a command's module on first use."""
 
 from __future__ import annotations
-
-import importlib
 
 from handterm_tui.commands.base import REGISTRY, Context, Outcome
 from handterm_tui.commands.runner import Run, Runner
 
-# Modules that register commands, in the order `help` lists their categories.
-_MODULES = ("builtin", "notes", "web", "account", "logs", "practice", "chords")
-
 
 def load_all() -> None:
-    for name in _MODULES:
-        importlib.import_module(f"handterm_tui.commands.{name}")
+    """Import every command module (what a full list of handlers needs)."""
+    REGISTRY.load_all()
 
 
-load_all()
-
-__all__ = ["REGISTRY", "Context", "Outcome", "Run", "Runner"]
+__all__ = ["REGISTRY", "Context", "Outcome", "Run", "Runner", "load_all"]

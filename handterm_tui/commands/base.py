@@ -7,11 +7,13 @@ returned as an ``Action`` that the TUI carries out and ``handterm exec`` explain
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import importlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from handterm_tui.commands.manifest import MANIFEST, Entry
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.parser import ParsedCommand
 from handterm_tui.core.records import OK, utc_now
@@ -113,7 +115,48 @@ class Context:
 
 Handler = Callable[[Context, ParsedCommand], Outcome]
 
-REGISTRY: Registry[Handler] = Registry()
+
+class CommandRegistry(Registry[Handler]):
+    """The registry as the manifest knows it: a command's module is imported the first time
+    the command is looked up (run, completed, explained), not at start-up."""
+
+    def __init__(self, manifest: Iterable[Entry]) -> None:
+        super().__init__()
+        self._entries = {name: entry for entry in manifest for name in entry.all_names}
+
+    def get(self, name: str) -> CommandSpec[Handler] | None:
+        spec = super().get(name)
+        entry = self._entries.get(name)
+        if spec is None and entry is not None:
+            # Registers the module's commands (the import lock makes this thread-safe).
+            importlib.import_module(f"handterm_tui.commands.{entry.module}")
+            spec = super().get(name)
+        return spec
+
+    def entry(self, name: str) -> Entry | None:
+        """What the manifest says of ``name`` (a name or an alias), importing nothing."""
+        return self._entries.get(name)
+
+    def entries(self) -> list[Entry]:
+        """Every command's manifest entry, by name: enough for a list, importing nothing."""
+        return sorted({e.name: e for e in self._entries.values()}.values(), key=lambda e: e.name)
+
+    def load_all(self) -> None:
+        for module in sorted({e.module for e in self._entries.values()}):
+            importlib.import_module(f"handterm_tui.commands.{module}")
+
+    def __iter__(self) -> Iterator[CommandSpec[Handler]]:
+        self.load_all()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        return len(self.entries())
+
+    def names(self) -> list[str]:
+        return sorted(set(self._entries) | set(super().names()))
+
+
+REGISTRY = CommandRegistry(MANIFEST)
 
 
 def command(

@@ -14,24 +14,14 @@ from handterm_tui.commands.base import (
     int_switch,
     usage_error,
 )
+from handterm_tui.commands.manifest import Entry
+from handterm_tui.commands.welcome import WELCOME, WELCOMED_KEY
 from handterm_tui.core import chords
 from handterm_tui.core.parser import ParsedCommand
 from handterm_tui.core.records import NOT_FOUND
-from handterm_tui.core.registry import CommandSpec
 
 DEFAULT_TARGET_WPM = 25
 TARGET_KEY = "target_wpm"
-
-WELCOMED_KEY = "welcomed"
-# Shown on a new store and after `clear`: what handterm is and the four ways in.
-WELCOME = (
-    "Welcome to handterm, HandTerm's prompt for your terminal.\n"
-    "Every command you type is timed (WPM) and kept on this machine.\n"
-    "  help   list the commands (F1 any time)\n"
-    "  tut    the first chords, step by step\n"
-    "  play   the typing game\n"
-    "  login  sign in to sync (everything else works offline)"
-)
 
 CATEGORY_TITLES = {
     "general": "The prompt",
@@ -71,16 +61,17 @@ def help_(ctx: Context, cmd: ParsedCommand) -> Outcome:
         return Outcome("\n".join(lines))
     by_category: dict[str, list[str]] = {}
 
-    def label(spec: object) -> str:
-        assert isinstance(spec, CommandSpec)
+    def label(entry: Entry) -> str:
         # `level1` … `level5` are one idea: the usage line says so, the list need not.
-        aliases = [a for a in spec.aliases if not a[len(spec.name) :].isdigit()]
-        return spec.name + (f" ({', '.join(aliases)})" if aliases else "")
+        aliases = [a for a in entry.aliases if not a[len(entry.name) :].isdigit()]
+        return entry.name + (f" ({', '.join(aliases)})" if aliases else "")
 
-    width = max(len(label(s)) for s in REGISTRY)
-    for spec in REGISTRY:
-        by_category.setdefault(spec.category, []).append(
-            f"  {label(spec):<{width}}  {spec.summary}"
+    # The manifest's entries: listing every command imports none of their modules.
+    entries = REGISTRY.entries()
+    width = max(len(label(e)) for e in entries)
+    for entry in entries:
+        by_category.setdefault(entry.category, []).append(
+            f"  {label(entry):<{width}}  {entry.summary}"
         )
     order = [*CATEGORY_TITLES, *sorted(set(by_category) - set(CATEGORY_TITLES))]
     out: list[str] = []

@@ -84,7 +84,7 @@ class Registry(Generic[H]):
         import difflib  # only a mistyped command pays for it
 
         lowered = name.lower()
-        if lowered in self._by_name:
+        if lowered in self.names():
             return lowered
         # Swapped letters are the commonest slip: `eidt` is `edit` (one swap), not `exit`.
         near = [(_typo_distance(lowered, n), n) for n in self.names()]

@@ -113,7 +113,10 @@ class Store:
 
     def _note(self, current: Counts, known: Counts) -> None:
         self._noted = current
-        if self._marker is not None and current != known:
+        # Zero counts aside (the marker's reading drops them): compared as is, a store
+        # without notes rewrote the marker file at every start and close.
+        held = {k: v for k, v in current.items() if v > 0}
+        if self._marker is not None and held != {k: v for k, v in known.items() if v > 0}:
             _write_marker(self._marker, self._key(), current)
 
     def _after_write(self) -> None:

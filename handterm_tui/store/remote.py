@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.records import Record, iso_utc, utc_now
-from handterm_tui.core.remote_shapes import record_from_remote
 from handterm_tui.store.db import Database
 from handterm_tui.store.records import key_match
 
@@ -78,6 +77,9 @@ class RemoteRecords:
             ).fetchone()
         if row is None:
             return None
+        # Here, not at the top: it brings html.parser (~3 ms), and every start opens the store.
+        from handterm_tui.core.remote_shapes import record_from_remote
+
         record = record_from_remote(row["remote_key"], row["body"])
         record.id = row_id
         record.owner = Owner(account=row["account"])

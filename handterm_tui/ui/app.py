@@ -403,7 +403,7 @@ class HandtermApp(App[int]):
             "Session…", "Token expiry, refresh now, sign out", lambda: self.open_screen("session")
         )
         yield SystemCommand("Log history…", "Browse, search and export records", self.action_logs)
-        for spec in REGISTRY:
+        for spec in REGISTRY.entries():  # the manifest: no command module is imported
             if spec.name == "exit":
                 continue
             yield SystemCommand(
@@ -411,9 +411,11 @@ class HandtermApp(App[int]):
             )
 
 
-def build_app(config: Config) -> HandtermApp:
-    """The app as `handterm` runs it: the user's store and the profile's services."""
+def build_app(config: Config, *, store: Store | None = None) -> HandtermApp:
+    """The app as `handterm` runs it: the user's store (``store``, or opened here) and the
+    profile's services."""
     from handterm_tui.app_factory import build_services, open_store
 
-    store = open_store()
+    if store is None:
+        store = open_store()
     return HandtermApp(config, store, services=build_services(config, store))

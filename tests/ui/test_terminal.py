@@ -114,6 +114,21 @@ async def test_f1_and_help_list_every_command(make_app: Callable[..., Any]) -> N
             assert spec.name in text
 
 
+async def test_the_palette_offers_and_runs_every_command(make_app: Callable[..., Any]) -> None:
+    """The palette lists commands from the manifest; picking one runs it at the prompt."""
+    from handterm_tui.commands import REGISTRY
+
+    app = make_app()
+    async with app.run_test() as pilot:
+        offered = {c.title: c for c in app.get_system_commands(app.screen)}
+        for entry in REGISTRY.entries():
+            assert (f"Run: {entry.name}" in offered) == (entry.name != "exit"), entry.name
+        assert offered["Run: whoami"].help == "Who is signed in"
+        offered["Run: whoami"].callback()
+        await pilot.pause()
+        assert app.screen.query(RecordView).last().record.response.startswith("guest")
+
+
 async def test_clear_empties_the_screen_but_keeps_records(make_app: Callable[..., Any]) -> None:
     app = make_app()
     async with app.run_test() as pilot:

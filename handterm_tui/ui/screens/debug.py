@@ -5,13 +5,15 @@ Tokens, bodies and query strings are never recorded (api/client.py ``RECENT_CALL
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.widgets import Static
 
-from handterm_tui.api.client import RECENT_CALLS, ApiCall
 from handterm_tui.ui import palette
+
+if TYPE_CHECKING:
+    from handterm_tui.api.client import ApiCall
 
 SHOWN = 6
 
@@ -41,6 +43,10 @@ class DebugPane(Static):
     def refresh_calls(self) -> None:
         if not self.has_class("-shown"):
             return
+        # Here, not at the top: the pane is on every terminal screen, and api.client pulls
+        # in httpx (with click, pygments, email: ~40 ms) that an offline start never needs.
+        from handterm_tui.api.client import RECENT_CALLS
+
         calls = list(RECENT_CALLS)[-SHOWN:]
         text = Text("API calls (newest last; `debug` hides this)", style=palette.MUTED)
         if not calls:

@@ -22,8 +22,8 @@ from handterm_tui.commands.base import (
     OpenScreen,
     UseConfig,
 )
-from handterm_tui.commands.builtin import WELCOME, WELCOMED_KEY
 from handterm_tui.commands.runner import Run
+from handterm_tui.commands.welcome import WELCOME, WELCOMED_KEY
 from handterm_tui.core.history import HistoryCursor
 from handterm_tui.core.owner import Owner
 from handterm_tui.core.parser import ParseError, split_words
@@ -33,7 +33,7 @@ from handterm_tui.services import OfflineServices
 from handterm_tui.store import StoreError
 from handterm_tui.ui.screens.debug import DebugPane
 from handterm_tui.ui.widgets.prompt import PromptInput, PromptLine
-from handterm_tui.ui.widgets.scrollback import Scrollback
+from handterm_tui.ui.widgets.scrollback import Notice, RecordBlock, Scrollback
 from handterm_tui.ui.widgets.status import StatusBar
 
 if TYPE_CHECKING:
@@ -58,7 +58,9 @@ class TerminalScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="terminal")
-        self.history = HistoryCursor()
+        # Up/Down's lines, read on first use (see ``history``); empty until an owner is known.
+        self._history: HistoryCursor | None = HistoryCursor()
+        self._history_owner: Owner | None = None
         self._pending: Run | None = None  # a command waiting for a secret
         self._secrets: list[str] = []
         self._secret_prompts: list[str] = []
@@ -66,11 +68,24 @@ class TerminalScreen(Screen[None]):
         self._busy = False
 
     @property
+    def history(self) -> HistoryCursor:
+        """Up/Down's lines, read from the store when first needed (a key at the prompt), not
+        before the first frame: up to 2 × history_limit rows, ~3 ms on a 10k-record store."""
+        if self._history is None:
+            ctx = self.happ.ctx
+            limit = ctx.config.settings.history_limit
+            lines = ctx.store.records.history_lines(limit, viewer=self._history_owner)
+            self._history = HistoryCursor(lines)
+        return self._history
+
+    @property
     def happ(self) -> HandtermApp:
         return cast("HandtermApp", self.app)
 
     def compose(self) -> ComposeResult:
-        yield Scrollback(id="scrollback")
+        # The restored records are composed with the screen, not mounted after it: they are
+        # in the first frame, and the screen is laid out once.
+        yield Scrollback(*self._start_widgets(), id="scrollback")
         yield Static(id="completions")
         yield DebugPane(id="debug-pane")
         yield PromptLine(self.happ.ctx.username, clock=self.happ.monotonic_ms)
@@ -84,36 +99,50 @@ class TerminalScreen(Screen[None]):
     def prompt(self) -> PromptInput:
         return self.query_one(PromptInput)
 
-    def on_mount(self) -> None:
+    def _start_widgets(self) -> list[Static]:
         # With a profile, whose records to show is known only once the stored session has
         # loaded (the app calls show_owner then): never show one person's records to another.
-        if isinstance(self.happ.ctx.services, OfflineServices):
-            self.show_owner(self.happ.ctx.owner())
+        ctx = self.happ.ctx
+        if not isinstance(ctx.services, OfflineServices):
+            return []
+        return self._owner_widgets(ctx.owner(), changed=False)
+
+    def on_mount(self) -> None:
+        self.scrollback.settle()
         self.refresh_status()
         self.prompt.focus()
 
     def show_owner(self, owner: Owner, *, changed: bool = False) -> None:
         """Show ``owner``'s history and records (after start-up, sign-in or sign-out)."""
-        ctx = self.happ.ctx
-        store = ctx.store
-        self.history = HistoryCursor(
-            store.records.history_lines(ctx.config.settings.history_limit, viewer=owner)
-        )
+        widgets = self._owner_widgets(owner, changed=changed)
         if changed:
             self.scrollback.clear()
-        self.scrollback.add_records(store.records.since_last("clear", RESTORE, viewer=owner))
+        for widget in widgets:
+            self.scrollback.add(widget)
+
+    def _owner_widgets(self, owner: Owner, *, changed: bool) -> list[Static]:
+        """What the scrollback shows of ``owner``'s; their history is read on first use."""
+        store = self.happ.ctx.store
+        self._history, self._history_owner = None, owner
+        widgets: list[Static] = []
+        records = store.records.since_last("clear", RESTORE, viewer=owner)
+        if records:
+            widgets.append(RecordBlock(records))
         if not changed and not store.kv.get(WELCOMED_KEY):
             # Once, on a new store: later starts show only the restored records.
-            self.scrollback.add_notice(WELCOME, classes="welcome")
+            widgets.append(Notice(WELCOME, classes="welcome"))
             # Remembered if it can be: a full disk shows the welcome again, nothing worse.
             with contextlib.suppress(StoreError):
                 store.kv.set(WELCOMED_KEY, True)
         if changed:
-            self.scrollback.add_notice(
-                f"Showing {owner.username}'s records and history."
-                if owner.signed_in
-                else "Signed out: showing only what was made here while signed out."
+            widgets.append(
+                Notice(
+                    f"Showing {owner.username}'s records and history."
+                    if owner.signed_in
+                    else "Signed out: showing only what was made here while signed out."
+                )
             )
+        return widgets
 
     # -- status --------------------------------------------------------------
 
@@ -257,7 +286,8 @@ class TerminalScreen(Screen[None]):
             self.scrollback.add_notice(f"{prompt.value}^C")
         prompt.value = ""
         prompt.reset_timing()
-        self.history.reset()
+        if self._history is not None:
+            self._history.reset()
         self._hide_completions()
 
     @on(PromptInput.HistoryStep)
@@ -276,7 +306,7 @@ class TerminalScreen(Screen[None]):
 
     @on(PromptInput.Changed)
     def _changed(self, event: PromptInput.Changed) -> None:
-        if not self.history.browsing:
+        if self._history is None or not self._history.browsing:
             return
         # Typing while browsing starts a new search from what is now typed.
         if event.value not in self.history.lines and event.value != "":

@@ -63,21 +63,31 @@ class Scrollback(VerticalScroll):
     can_focus = False
 
     def add_record(self, record: Record) -> None:
-        self._add(RecordView(record))
+        self.add(RecordView(record))
 
     def add_records(self, records: list[Record]) -> None:
         if records:
-            self._add(RecordBlock(records))
+            self.add(RecordBlock(records))
 
     def add_notice(self, text: str, *, classes: str = "") -> None:
-        self._add(Notice(text, classes=classes))
+        self.add(Notice(text, classes=classes))
 
-    def _add(self, widget: Static) -> None:
+    def add(self, widget: Static) -> None:
         self.mount(widget)
         extra = len(self.children) - MAX_SHOWN
         if extra > 0:
             for old in list(self.children)[:extra]:
                 old.remove()
+        self._show_last(widget)
+
+    def settle(self) -> None:
+        """Scroll as if the widgets composed in (restored at start) had been added."""
+        if self.children:
+            last = self.children[-1]
+            assert isinstance(last, Static)
+            self._show_last(last)
+
+    def _show_last(self, widget: Static) -> None:
         self.scroll_end(animate=False)
         # Runs after scroll_end's own deferred scroll: a record taller than the view (help)
         # is shown from its top, like a pager; PageDown/End reach the rest.
