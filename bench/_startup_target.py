@@ -1,7 +1,11 @@
-"""One start-up run: build the app, wait for its first frame, exit. Used by bench_startup.
+"""One start-up run: build the app, paint its first frame, exit. Used by bench_startup.
 
 ``bare``: one focused Input; ``skeleton``: the prompt skeleton (Header, RichLog, focused
 Input, Footer); ``handterm``: the app as `handterm` builds it (on HANDTERM_HOME's store).
+
+Every app exits right after the first frame that shows its prompt is rendered (headless,
+the frame is composed and only not written): the frame a person waits for, the same
+measure for all three.
 """
 
 from __future__ import annotations
@@ -10,12 +14,20 @@ import sys
 from typing import Any
 
 from textual.app import App, ComposeResult
-from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
+
+_render = Screen._compositor_refresh
 
 
-async def _exit_when_ready(pilot: Pilot[Any]) -> None:
-    # auto_pilot runs once the app is ready, i.e. after the first screen is composed.
-    pilot.app.exit()
+def _exit_after_first_prompt_frame(self: Screen[Any]) -> None:
+    _render(self)
+    app = self.app
+    if self is app.screen and isinstance(app.focused, Input):
+        app.exit()
+
+
+Screen._compositor_refresh = _exit_after_first_prompt_frame  # type: ignore[method-assign]
 
 
 class SkeletonApp(App[None]):
@@ -44,7 +56,7 @@ def main(which: str) -> None:
         from handterm_tui.ui.app import build_app
 
         app = build_app(config.load())
-    app.run(headless=True, size=(80, 24), auto_pilot=_exit_when_ready)
+    app.run(headless=True, size=(80, 24))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,11 @@ def main() -> int:
     env = dict(os.environ, BENCH_ROWS=str(rows_file))
     failed = []
     only = sys.argv[1:]
+    # As after a pip install: handterm's modules have their bytecode (this machine sets
+    # PYTHONDONTWRITEBYTECODE, so without this every start would compile ~50 ms of them).
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(HERE.parent / "handterm_tui")], check=True
+    )
     with open(log, "w", encoding="utf-8") as out:
         for script in sorted(HERE.glob("bench_*.py")):
             if only and not any(o in script.name for o in only):
