@@ -153,3 +153,27 @@ async def test_history_is_read_on_the_first_key_not_before_the_first_frame(
         await pilot.press("up")
         assert app.terminal.prompt.value == "wrt one"
         assert reads == [1]
+
+
+async def test_a_restored_scrollback_opens_at_its_newest_record_beside_the_prompt(
+    make_app: Callable[..., Any],
+) -> None:
+    """More restored records than the screen holds: the newest is what shows, as before
+    the restart, not the oldest of them."""
+    from handterm_tui.app_factory import open_store
+    from handterm_tui.core.records import Record
+    from handterm_tui.ui.widgets.scrollback import Scrollback
+
+    store = open_store()
+    for i in range(30):
+        store.records.add(Record(line=f"wrt note {i}", name="wrt"))
+    store.close()
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        back = app.screen.query_one(Scrollback)
+        assert back.max_scroll_y > 0  # taller than the view
+        assert back.scroll_y == back.max_scroll_y
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "wrt note 29" in shown and "wrt note 0<" not in shown

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Static
 
 from handterm_tui.core.records import Record
@@ -41,9 +42,13 @@ class RecordBlock(Static):
 
     def on_resize(self) -> None:
         if self.size.width != self._width:
+            first = not self._width
             self._width = self.size.width
             text = Text("\n\n").join(record_renderable(r, self._width) for r in self.records)
             self.update(text)
+            if first and isinstance(self.parent, Widget):
+                # Its height is known only now: show its newest record, beside the prompt.
+                self.parent.scroll_end(animate=False)
 
 
 class Notice(Static):
@@ -81,7 +86,8 @@ class Scrollback(VerticalScroll):
         self._show_last(widget)
 
     def settle(self) -> None:
-        """Scroll as if the widgets composed in (restored at start) had been added."""
+        """Scroll as if the widgets composed in (restored at start) had been added. The
+        restored block is many records: its newest, beside the prompt, is what is shown."""
         if self.children:
             last = self.children[-1]
             assert isinstance(last, Static)
@@ -89,6 +95,8 @@ class Scrollback(VerticalScroll):
 
     def _show_last(self, widget: Static) -> None:
         self.scroll_end(animate=False)
+        if isinstance(widget, RecordBlock):
+            return  # many records: the newest is what matters (the block scrolls once sized)
         # Runs after scroll_end's own deferred scroll: a record taller than the view (help)
         # is shown from its top, like a pager; PageDown/End reach the rest.
         self.call_after_refresh(lambda: self.call_after_refresh(self._top_if_tall, widget))
