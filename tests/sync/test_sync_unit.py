@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -132,6 +133,35 @@ def test_progress_is_reported_for_each_item(store: Any) -> None:
     seen: list[tuple[int, int]] = []
     Uploader(store, FakeApi()).run(force=True, progress=lambda p: seen.append((p.done, p.total)))
     assert seen == [(n, 31) for n in range(1, 32)]
+
+
+def test_a_limited_run_sends_the_oldest_and_leaves_the_rest(store: Any) -> None:
+    offline_records(store, 450, every_keys=1000)  # more than one batch read
+    oldest = [i.key for i in store.outbox.items(1000)]
+    api = FakeApi()
+    report = Uploader(store, api).run(force=True, limit=250)
+    assert report.sent == 250 and report.left == 451 - 250
+    assert sorted(api.calls) == sorted(oldest[:250])
+    assert Uploader(store, api).run(force=True).sent == 201
+    assert store.outbox.count() == 0 and sorted(api.calls) == sorted(oldest)
+
+
+def test_cancel_stops_a_run_and_leaves_the_rest_untouched(store: Any) -> None:
+    offline_records(store, 300, every_keys=1000)
+    cancel = threading.Event()
+
+    class Slow(FakeApi):
+        def save_log(self, key: str, content: str, extension: str = "json", **kw: Any) -> str:
+            if len(self.calls) >= 20:
+                cancel.set()  # e.g. quitting, or signing out, while it uploads
+            time.sleep(0.002)
+            return super().save_log(key, content, extension, **kw)
+
+    api = Slow()
+    report = Uploader(store, api, workers=2).run(force=True, cancel=cancel)
+    assert report.paused == "cancelled"
+    assert 20 <= report.sent <= 40 and report.left == 301 - report.sent
+    assert all(i.attempts == 0 for i in store.outbox.items(1000))
 
 
 ME = Owner("local", "pool/sub-me", "me")
