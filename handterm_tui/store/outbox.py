@@ -86,7 +86,7 @@ class Outbox:
         params.append(limit)
         with self._db.reading() as conn:
             rows = conn.execute(sql, params).fetchall()
-        return [OutboxItem(**dict(r)) for r in rows]
+        return [OutboxItem(*r) for r in rows]  # _COLUMNS is in the fields' order
 
     def mark_sent(self, item_id: int) -> None:
         self.mark_sent_many([item_id])
