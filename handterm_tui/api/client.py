@@ -120,9 +120,16 @@ MAX_PAGES = 1000
 
 def parse_body(response: httpx.Response) -> Any:
     """The JSON body whatever the Content-Type says; raw text as :class:`_Raw`; None if empty."""
-    text = response.text
-    if not text.strip():
+    raw = response.content
+    if not raw.strip():
         return None
+    try:
+        # JSON straight from the bytes (UTF-8, as the API sends): response.text would first
+        # parse the Content-Type's charset with the email package, per reply.
+        return json.loads(raw)
+    except ValueError:
+        pass
+    text = response.text
     try:
         return json.loads(text)
     except ValueError:

@@ -35,6 +35,19 @@ def reply(status: int, body: Any, headers: dict[str, str] | None = None) -> Resp
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+class _Rendered(Response):
+    def __init__(self, status: int, body: bytes, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.status_code, self.body, self.raw_headers = status, body, raw_headers
+        self.background = None
+
+
+def fixed_reply(status: int, body: Any) -> Callable[[], Response]:
+    """A constant reply rendered once, not per request (a hot route's success answer)."""
+    proto = reply(status, body)
+    rendered = bytes(proto.body)
+    return lambda: _Rendered(proto.status_code, rendered, list(proto.raw_headers))
+
+
 @dataclass
 class Ctx:
     request: Request

@@ -15,6 +15,7 @@ from .base import (
     ApiError,
     Ctx,
     RouteBase,
+    fixed_reply,
     parse_limit,
     reply,
 )
@@ -27,6 +28,8 @@ from .storage import (
     validate_key,
     validate_prefix,
 )
+
+_LOG_SAVED = fixed_reply(200, {"message": "Log saved"})
 
 
 class DataRoutes(RouteBase):
@@ -70,7 +73,7 @@ class DataRoutes(RouteBase):
         except KeyError_ as exc:
             return reply(400, {"message": str(exc)})
         await self._put(ctx.user_id, f"logs/{key}.{ext}", content)
-        return reply(200, {"message": "Log saved"})
+        return _LOG_SAVED()
 
     async def _put(self, user_id: str, rel: str, content: str) -> None:
         try:

@@ -11,10 +11,13 @@ its data dir), so getLog/listLog cost O(limit), not a directory walk, and see pa
 from __future__ import annotations
 
 import bisect
+import contextlib
+import functools
 import itertools
 import os
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote, unquote
@@ -31,18 +34,34 @@ class KeyError_(ValueError):
     """A client-supplied key or extension that would be unsafe or meaningless."""
 
 
+# quote(c, safe=_SAFE_SEGMENT) for every ASCII character, as one str.translate table: an
+# ASCII segment is encoded in one C call, where quote() goes a character at a time.
+_ASCII_QUOTE = {c: quote(chr(c), safe=_SAFE_SEGMENT) for c in range(128)}
+_BAD_CHAR = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def encode_segment(segment: str) -> str:
+    """A key segment as its file name on disk: ``quote(segment, safe=_SAFE_SEGMENT)``."""
+    if segment.isascii():
+        return segment.translate(_ASCII_QUOTE)
+    return quote(segment, safe=_SAFE_SEGMENT)
+
+
 def _check_chars(text: str) -> None:
-    if "\\" in text or any(ord(c) < 32 or ord(c) == 127 for c in text):
+    if _BAD_CHAR.search(text):
         raise KeyError_("Invalid key")
 
 
 def _check_segments(segments: list[str]) -> None:
     if any(seg in ("", ".", "..") for seg in segments):
         raise KeyError_("Invalid key")
-    # On disk a segment is a file name, percent-encoded (up to 12 bytes per character); most
-    # filesystems stop at 255 bytes, and the extension still has to fit after the last one.
-    if any(len(quote(seg, safe=_SAFE_SEGMENT)) > MAX_SEGMENT for seg in segments):
-        raise KeyError_(f"Invalid key: a key part may be at most {MAX_SEGMENT} bytes encoded")
+    # On disk a segment is a file name, percent-encoded (up to 3 bytes per ASCII character,
+    # 12 for others); most filesystems stop at 255 bytes, and the extension still has to fit
+    # after the last one. A short segment cannot be too long encoded: it is not encoded here.
+    for seg in segments:
+        longest = len(seg) * (3 if seg.isascii() else 12)
+        if longest > MAX_SEGMENT and len(encode_segment(seg)) > MAX_SEGMENT:
+            raise KeyError_(f"Invalid key: a key part may be at most {MAX_SEGMENT} bytes encoded")
 
 
 def validate_key(key: object) -> str:
@@ -74,6 +93,7 @@ def validate_extension(ext: object) -> str:
     return ext
 
 
+@functools.lru_cache(maxsize=1024)  # asked on every request, for a few signed-in users
 def safe_user(user_id: str) -> str:
     """userId as one safe path segment (Cognito usernames may contain `/`)."""
     encoded = quote(user_id, safe="@+-_.")
@@ -90,19 +110,39 @@ def getlog_order(key: str) -> tuple[int, int, str]:
     return (1, 0, key)
 
 
-def atomic_write(path: Path, data: bytes, mode: int = 0o644, tmp_dir: Path | None = None) -> None:
-    """Write via a temp file and rename: readers see the old or the new object, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    folder = tmp_dir or path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{path.name[:40]}.{os.getpid()}.{next(_tmp_counter)}.tmp"
+def atomic_write(
+    path: Path | str,
+    data: bytes,
+    mode: int = 0o644,
+    tmp_dir: Path | str | None = None,
+    known_dirs: set[str] | None = None,
+) -> None:
+    """Write via a temp file and rename: readers see the old or the new object, never half.
+
+    ``known_dirs``: folders already made, so a write into one costs no mkdir (the caller
+    forgets them when one has gone)."""
+    target = os.fspath(path)
+    parent = os.path.dirname(target)
+    folder = os.fspath(tmp_dir) if tmp_dir is not None else parent
+    for wanted in (parent, folder):
+        if known_dirs is None or wanted not in known_dirs:
+            os.makedirs(wanted, exist_ok=True)
+            if known_dirs is not None:
+                known_dirs.add(wanted)
+    name = os.path.basename(target)[:40]
+    tmp = os.path.join(folder, f".{name}.{os.getpid()}.{next(_tmp_counter)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
 
 
@@ -153,8 +193,11 @@ class DiskStorage:
         self.root = root
         self.description = f"disk:{root}"
         self._tmp = root / ".tmp"
+        self._users = os.path.join(root, "user_data")
+        self._dirs: set[str] = set()  # folders made (or found) by put: no mkdir per write
         self._indexes: dict[str, _Index] = {}
-        self._cache: dict[tuple[str, str], bytes] = {}  # (user, rel): cheaper than a Path
+        # (user, rel): cheaper than a Path; ordered, so dropping the oldest is O(1)
+        self._cache: OrderedDict[tuple[str, str], bytes] = OrderedDict()
         self._cached = 0
         self._lock = threading.Lock()
 
@@ -165,13 +208,16 @@ class DiskStorage:
             if data is None or len(data) > self.CACHE_ITEM:
                 return
             while self._cache and self._cached + len(data) > self.CACHE_TOTAL:
-                self._cached -= len(self._cache.pop(next(iter(self._cache))))  # oldest first
+                self._cached -= len(self._cache.popitem(last=False)[1])  # oldest first
             self._cache[path] = data
             self._cached += len(data)
 
+    def _file(self, user_id: str, rel: str) -> str:
+        parts = [encode_segment(seg) for seg in rel.split("/")]
+        return os.path.join(self._users, safe_user(user_id), *parts)
+
     def _path(self, user_id: str, rel: str) -> Path:
-        parts = [quote(seg, safe=_SAFE_SEGMENT) for seg in rel.split("/")]
-        return self.root.joinpath("user_data", safe_user(user_id), *parts)
+        return Path(self._file(user_id, rel))
 
     def _index(self, user_id: str) -> _Index:
         index = self._indexes.get(user_id)
@@ -190,7 +236,14 @@ class DiskStorage:
         return index
 
     def put(self, user_id: str, rel: str, data: bytes) -> None:
-        atomic_write(self._path(user_id, rel), data, tmp_dir=self._tmp)
+        path = self._file(user_id, rel)
+        if len(self._dirs) > 10_000:  # a bound on memory, not a policy: a mkdir is cheap
+            self._dirs.clear()
+        try:
+            atomic_write(path, data, tmp_dir=self._tmp, known_dirs=self._dirs)
+        except FileNotFoundError:  # a folder removed behind our back: make it again
+            self._dirs.clear()
+            atomic_write(path, data, tmp_dir=self._tmp, known_dirs=self._dirs)
         self._remember((user_id, rel), data)
         if rel.startswith("logs/"):
             with self._lock:
@@ -201,7 +254,8 @@ class DiskStorage:
         if data is not None:
             return data
         try:
-            data = self._path(user_id, rel).read_bytes()
+            with open(self._file(user_id, rel), "rb") as handle:
+                data = handle.read()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             return None
         self._remember((user_id, rel), data)

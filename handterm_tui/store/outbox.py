@@ -64,20 +64,29 @@ class Outbox:
         return Census(int(mine), int(total) - int(mine) - signed_out, int(signed_out))
 
     def items(
-        self, limit: int = 100, *, due_before: float | None = None, owner: Owner | None = None
+        self,
+        limit: int = 100,
+        *,
+        due_before: float | None = None,
+        owner: Owner | None = None,
+        after: int = 0,
     ) -> list[OutboxItem]:
-        """Oldest first; with ``due_before``, only items whose backoff has run out."""
+        """Oldest first; with ``due_before``, only items whose backoff has run out; with
+        ``after``, only items queued after that id (the next batch of a run)."""
         owned, params = owned_by(owner)
         where = [owned] if owned else []
         if due_before is not None:
             where.append("next_attempt_at <= ?")
             params.append(due_before)
+        if after:
+            where.append("id > ?")
+            params.append(after)
         sql = f"SELECT {_COLUMNS} FROM outbox"
         sql += (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id LIMIT ?"
         params.append(limit)
         with self._db.reading() as conn:
             rows = conn.execute(sql, params).fetchall()
-        return [OutboxItem(**dict(r)) for r in rows]
+        return [OutboxItem(*r) for r in rows]  # _COLUMNS is in the fields' order
 
     def mark_sent(self, item_id: int) -> None:
         self.mark_sent_many([item_id])

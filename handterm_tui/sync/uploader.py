@@ -14,11 +14,13 @@ No httpx here: the API client is passed in, so this imports cheaply and tests ca
 
 from __future__ import annotations
 
+import queue
 import random
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -224,77 +226,144 @@ class Uploader:
         outbox = self.store.outbox
         waiting = outbox.count(owner=self.owner)
         total = waiting if limit is None else min(limit, waiting)
-        tried: set[int] = set()
-        contents: dict[int, str | None] = {}
+        feed = _Feed(cancel, low=self.workers * 2)
         sent: list[int] = []
         committed = time.monotonic()
-        streak = 0
-        stop: str | None = None
-        done = 0
+        done = outstanding = tried = 0
+        after = 0  # the outbox is read oldest first, past the last id already queued
+        exhausted = False
         try:
             with ThreadPoolExecutor(self.workers, thread_name_prefix="handterm-upload") as pool:
-                pending: dict[Future[None], OutboxItem] = {}
-                queue: list[OutboxItem] = []
-                exhausted = False
-                while True:
-                    # Keep the pool fed from the outbox, oldest first, a batch at a time.
-                    while stop is None and len(pending) < self.workers * 2:
-                        if limit is not None and len(tried) >= limit:
-                            break
-                        if cancel is not None and cancel.is_set():
-                            stop = "cancelled"
-                            break
-                        if not queue and not exhausted:
-                            batch = [
-                                i
-                                for i in outbox.items(
-                                    BATCH, due_before=self.clock(), owner=self.owner
-                                )
-                                if i.id not in tried
-                            ]
-                            queue.extend(reversed(batch))
-                            contents.update(self.contents(batch))
-                            exhausted = not batch
-                        if not queue:
-                            break
-                        item = queue.pop()
-                        tried.add(item.id)
-                        pending[pool.submit(self.send, item, contents.pop(item.id, _UNREAD))] = item
-                    if not pending:
-                        break
-                    finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        item = pending.pop(future)
-                        exc = future.exception()
-                        if exc is None:
-                            sent.append(item.id)
-                            report.sent += 1
-                            streak = 0
-                        elif isinstance(exc, SessionOver):
-                            stop = (
-                                stop or f"the session cannot send ({exc}); sign in and sync again"
+                for _ in range(self.workers):
+                    pool.submit(self._work, feed)
+                try:
+                    while True:
+                        # Keep the workers fed, a batch (one query, one content read) at a time.
+                        while (
+                            feed.running()
+                            and not exhausted
+                            and feed.items.qsize() <= feed.low
+                            and (limit is None or tried < limit)
+                        ):
+                            size = BATCH if limit is None else min(BATCH, limit - tried)
+                            batch = outbox.items(
+                                size, due_before=self.clock(), owner=self.owner, after=after
                             )
-                            continue  # not the item's fault: its attempts stay as they were
-                        else:
-                            text = str(exc)
-                            outbox.mark_failed(item.id, text, backoff(item.attempts, rng=self.rng))
-                            report.failed += 1
-                            report.errors[text] = report.errors.get(text, 0) + 1
-                            if isinstance(exc, NoAnswer):
-                                streak += 1
-                                if streak >= UNREACHABLE_STREAK:
-                                    stop = stop or f"the server is not answering ({text})"
+                            exhausted = not batch
+                            if batch:
+                                after = batch[-1].id
+                                contents = self.contents(batch)
+                                for item in batch:
+                                    feed.items.put((item, contents.get(item.id)))
+                                tried += len(batch)
+                                outstanding += len(batch)
+                        if not feed.running():
+                            outstanding -= feed.take_back()  # not tried: they stay as they are
+                        if outstanding <= 0:
+                            break
+                        feed.wake.wait(TICK)
+                        feed.wake.clear()
+                        while feed.outcomes:
+                            item, exc = feed.outcomes.popleft()
+                            outstanding -= 1
+                            if exc is None:
+                                sent.append(item.id)
+                                report.sent += 1
+                            elif isinstance(exc, SessionOver):
+                                continue  # not the item's fault: its attempts stay as they were
                             else:
-                                streak = 0
-                        done += 1
-                        if progress is not None:
-                            progress(Progress(done, max(total, done), report.sent, report.failed))
-                    # Confirmed items leave in batches: one commit per 100, not one each. A
-                    # crash before the commit only sends them again, to the same keys.
-                    if len(sent) >= SENT_COMMIT or time.monotonic() - committed > SENT_COMMIT_S:
-                        outbox.mark_sent_many(sent)
-                        sent.clear()
-                        committed = time.monotonic()
+                                text = str(exc)
+                                outbox.mark_failed(
+                                    item.id, text, backoff(item.attempts, rng=self.rng)
+                                )
+                                report.failed += 1
+                                report.errors[text] = report.errors.get(text, 0) + 1
+                            done += 1
+                            if progress is not None:
+                                progress(
+                                    Progress(done, max(total, done), report.sent, report.failed)
+                                )
+                        # Confirmed items leave in batches: one commit per 100, not one each. A
+                        # crash before the commit only sends them again, to the same keys.
+                        if len(sent) >= SENT_COMMIT or time.monotonic() - committed > SENT_COMMIT_S:
+                            outbox.mark_sent_many(sent)
+                            sent.clear()
+                            committed = time.monotonic()
+                finally:
+                    feed.take_back()
+                    for _ in range(self.workers):
+                        feed.items.put(None)  # each worker ends at one of these
         finally:
             outbox.mark_sent_many(sent)  # what the server confirmed leaves, whatever happened
-        report.paused = stop
+        report.paused = feed.stop
+
+    def _work(self, feed: _Feed) -> None:
+        """One worker: take an item, send it, say how it went; until the feed ends or stops."""
+        while feed.running():
+            entry = feed.items.get()
+            if entry is None:
+                return
+            item, content = entry
+            try:
+                self.send(item, content)
+            except Exception as exc:
+                feed.failed(item, exc)
+            else:
+                feed.sent(item)
+
+
+TICK = 0.05  # the run's thread books outcomes at least this often (progress, commits, cancel)
+
+
+class _Feed:
+    """Items for the workers and what became of them.
+
+    The workers take items and send them themselves, and decide a stop (session over, the
+    server not answering) the moment they see it; the run's thread refills the queue a batch
+    at a time and books outcomes in bulk. It is woken when the queue runs low, when something
+    failed, or every TICK: a few times per hundred items, not once per item (a hand-off per
+    item cost ~50 us of CPU each, as much as the rest of the bookkeeping)."""
+
+    def __init__(self, cancel: threading.Event | None, *, low: int) -> None:
+        self.items: queue.SimpleQueue[tuple[OutboxItem, str | None] | None] = queue.SimpleQueue()
+        self.outcomes: deque[tuple[OutboxItem, Exception | None]] = deque()
+        self.wake = threading.Event()
+        self.low = low  # refill when this few are left to take
+        self.stop: str | None = None
+        self.cancel = cancel
+        self._streak = 0
+        self._lock = threading.Lock()
+
+    def running(self) -> bool:
+        if self.stop is None and self.cancel is not None and self.cancel.is_set():
+            self.stop = "cancelled"
+        return self.stop is None
+
+    def sent(self, item: OutboxItem) -> None:
+        self._streak = 0
+        self.outcomes.append((item, None))
+        if self.items.qsize() <= self.low:
+            self.wake.set()
+
+    def failed(self, item: OutboxItem, exc: Exception) -> None:
+        with self._lock:
+            if isinstance(exc, SessionOver):
+                self.stop = self.stop or f"the session cannot send ({exc}); sign in and sync again"
+            elif isinstance(exc, NoAnswer):
+                self._streak += 1
+                if self._streak >= UNREACHABLE_STREAK:
+                    self.stop = self.stop or f"the server is not answering ({exc})"
+            else:
+                self._streak = 0
+            self.outcomes.append((item, exc))
+        self.wake.set()
+
+    def take_back(self) -> int:
+        """Empty the queue (a stop: nothing more is sent); how many items came back."""
+        count = 0
+        while True:
+            try:
+                entry = self.items.get_nowait()
+            except queue.Empty:
+                return count
+            count += entry is not None

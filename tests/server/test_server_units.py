@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from hypothesis import given, settings
@@ -14,8 +16,10 @@ from handterm_tui.server.base import ApiError, parse_limit
 from handterm_tui.server.faults import Faults
 from handterm_tui.server.poolstore import _units
 from handterm_tui.server.storage import (
+    _SAFE_SEGMENT,
     DiskStorage,
     KeyError_,
+    encode_segment,
     getlog_order,
     safe_user,
     validate_key,
@@ -71,6 +75,33 @@ def test_disk_index_sees_files_and_new_writes(tmp_path: Path) -> None:
     assert again.newest_logs("u", "", 1) == ["a:b/2.txt"]
     assert again.get("u", "logs/a:b/2.txt") == b"2" and again.get("u", "logs/none") is None
     assert not list((tmp_path / ".tmp").iterdir())  # no temp files left behind
+
+
+@settings(max_examples=300, deadline=None)
+@given(segment=st.text(max_size=80))
+def test_segment_encoding_is_quote(segment: str) -> None:
+    # The fast ASCII path names files exactly as quote() always did: stored objects stay found.
+    assert encode_segment(segment) == quote(segment, safe=_SAFE_SEGMENT)
+
+
+def test_long_key_parts_are_refused_by_their_encoded_length() -> None:
+    assert validate_key("a" * 200) == "a" * 200
+    with pytest.raises(KeyError_, match="at most 200 bytes"):
+        validate_key("a" * 201)
+    with pytest.raises(KeyError_, match="at most 200 bytes"):
+        validate_key(":" * 67)  # 201 bytes as %3A each
+    with pytest.raises(KeyError_, match="at most 200 bytes"):
+        validate_key("é" * 34)  # 204 bytes as %C3%A9 each
+    assert validate_key("é" * 33) == "é" * 33
+
+
+def test_a_folder_removed_behind_the_servers_back_is_made_again(tmp_path: Path) -> None:
+    store = DiskStorage(tmp_path)
+    store.put("u", "logs/wrt/1.txt", b"1")
+    shutil.rmtree(tmp_path / "user_data")  # the folder it remembers making is gone
+    store.put("u", "logs/wrt/2.txt", b"2")
+    assert (tmp_path / "user_data" / "u" / "logs" / "wrt" / "2.txt").read_bytes() == b"2"
+    assert not list((tmp_path / ".tmp").iterdir())
 
 
 def test_limit_parsing() -> None:

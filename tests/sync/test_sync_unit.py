@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -82,6 +83,40 @@ def test_content_is_the_structured_record_and_web_char_times(store: Any) -> None
     assert [c["character"] for c in chars] == list("echo 0")
 
 
+def test_the_body_built_from_stored_columns_is_the_records_own(store: Any) -> None:
+    from handterm_tui.core.stats import Keystroke
+
+    offline_records(store, 4, every_keys=2)  # with and without keystrokes
+    odd = [
+        Record(
+            line="git commit -m 'é ✓ \\ \" \n'",
+            name="git",
+            args=["commit", "-m", "é ✓"],
+            switches={"amend": True, "author": "Ä <a@b>"},
+            response="ok\n\ttab",
+            status=404,
+            kind="game",
+            extra={"phrase": "x", "score": 1.5, "n": [1, None]},
+        ),
+        Record(line="login me ********", name="login", args=["me", "********"]),
+        Record(
+            line="wrt hi",
+            name="wrt",
+            kind="note",
+            response="Saved.",
+            keystrokes=[Keystroke("w", None), Keystroke("r", 87.5), Keystroke("t", 1e-3)],
+        ),
+    ]
+    for record in odd:
+        store.records.add(record)
+    with store.db.reading() as conn:
+        ids = [r[0] for r in conn.execute("SELECT id FROM records ORDER BY id")]
+    bodies = store.records.upload_contents([(i, "record") for i in ids])
+    for i in ids:
+        record = store.records.get(i)
+        assert record is not None and bodies[(i, "record")] == record.dumps()
+
+
 def test_a_retry_overwrites_the_same_key(store: Any) -> None:
     offline_records(store, 3, every_keys=100)
     api = FakeApi()
@@ -134,6 +169,35 @@ def test_progress_is_reported_for_each_item(store: Any) -> None:
     assert seen == [(n, 31) for n in range(1, 32)]
 
 
+def test_a_limited_run_sends_the_oldest_and_leaves_the_rest(store: Any) -> None:
+    offline_records(store, 450, every_keys=1000)  # more than one batch read
+    oldest = [i.key for i in store.outbox.items(1000)]
+    api = FakeApi()
+    report = Uploader(store, api).run(force=True, limit=250)
+    assert report.sent == 250 and report.left == 451 - 250
+    assert sorted(api.calls) == sorted(oldest[:250])
+    assert Uploader(store, api).run(force=True).sent == 201
+    assert store.outbox.count() == 0 and sorted(api.calls) == sorted(oldest)
+
+
+def test_cancel_stops_a_run_and_leaves_the_rest_untouched(store: Any) -> None:
+    offline_records(store, 300, every_keys=1000)
+    cancel = threading.Event()
+
+    class Slow(FakeApi):
+        def save_log(self, key: str, content: str, extension: str = "json", **kw: Any) -> str:
+            if len(self.calls) >= 20:
+                cancel.set()  # e.g. quitting, or signing out, while it uploads
+            time.sleep(0.002)
+            return super().save_log(key, content, extension, **kw)
+
+    api = Slow()
+    report = Uploader(store, api, workers=2).run(force=True, cancel=cancel)
+    assert report.paused == "cancelled"
+    assert 20 <= report.sent <= 40 and report.left == 301 - report.sent
+    assert all(i.attempts == 0 for i in store.outbox.items(1000))
+
+
 ME = Owner("local", "pool/sub-me", "me")
 
 
@@ -181,3 +245,17 @@ def test_remote_notes_merge_by_key(store: Any) -> None:
 )
 def test_short_key(full: str, short: str) -> None:
     assert short_key(full) == short
+
+
+def test_outbox_rows_map_onto_items_field_by_field(store: Any) -> None:
+    import dataclasses
+
+    from handterm_tui.store.outbox import _COLUMNS, OutboxItem
+
+    # items() builds OutboxItem positionally from the row: the orders must agree.
+    assert [f.name for f in dataclasses.fields(OutboxItem)] == _COLUMNS.split(", ")
+    offline_records(store, 1, every_keys=1)
+    record, keys = store.outbox.items(10)
+    assert (record.part, keys.part) == ("record", "keystrokes")
+    assert record.key.startswith("command_") and record.extension == "json"
+    assert record.attempts == 0 and record.account is None and record.record_id is not None
