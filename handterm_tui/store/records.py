@@ -360,6 +360,7 @@ def _record_body(row: sqlite3.Row) -> str | None:
     gross, web = row["gross_wpm"], row["web_wpm"]
     if keys and gross is None and web is None:
         return None  # Record works the figures out itself
+    args, switches, extra = row["args"], row["switches"], row["extra"]
     body = {
         "version": 1,
         "kind": row["kind"],
@@ -367,14 +368,15 @@ def _record_body(row: sqlite3.Row) -> str | None:
         "line": row["line"],
         "command": {
             "name": row["name"],
-            "args": json.loads(row["args"]),
-            "switches": json.loads(row["switches"]),
+            # NULL: what schema 7 leaves out because it is the default (as _row_to_record).
+            "args": default_args(row["line"]) if args is None else json.loads(args),
+            "switches": {} if switches is None else json.loads(switches),
         },
         "response": row["response"],
         "status": row["status"],
         "wpm": {"gross": gross, "web": web},
         "keystrokes": [[c, ms] for c, ms in keys],
-        "extra": json.loads(row["extra"]),
+        "extra": {} if extra is None else json.loads(extra),
     }
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
