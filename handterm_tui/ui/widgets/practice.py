@@ -187,6 +187,8 @@ class TypingArea(Widget, can_focus=True):
         self._label = label
         self._hints: dict[str, str] = {}  # per game: a new one re-reads the chord file
         self._rows: list[Strip] = []
+        self._pending = False  # a rebuild is queued
+        self._full = False  # ... and it repaints every row
         self._height = 0  # the height set, in rows (0: still the CSS's auto)
         self._breaks: tuple[str, int, list[int]] = ("", 0, [])  # the phrase's wrap points
         self._styles: dict[object, RichStyle] = {}
@@ -204,7 +206,17 @@ class TypingArea(Widget, can_focus=True):
 
     def redraw(self, *, full: bool = False) -> None:
         """After a key: rebuild the rows and repaint those that changed; a layout only when
-        the board's height changes (mistakes past the reserved rows, the phrase done)."""
+        the board's height changes (mistakes past the reserved rows, the phrase done).
+
+        The rebuild runs once the keys already waiting are handled (still before the
+        frame): keys that arrive together cost one rebuild, not one each."""
+        self._full = self._full or full
+        if not self._pending:
+            self._pending = True
+            self.call_later(self._flush)
+
+    def _flush(self) -> None:
+        full, self._pending, self._full = self._full, False, False
         self._update(full=full)
 
     def render_line(self, y: int) -> Strip:
