@@ -123,6 +123,11 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
         self._typing = self.query_one(TypingArea)
         self._typing.focus()
         self._ticker = self.set_interval(TICK_S, self._tick, pause=True)
+        # Textual's frame timer, once idle, "skips ahead" to a slot 17-33 ms after the last
+        # frame: a key typed just after a clock tick's frame waited for that slot (p99 of a
+        # learner's keys, 150 ms apart: 32 ms against a bare Input's 10). Frames here follow
+        # a key or a tick, so without the skip each is painted as soon as it is asked for.
+        self._update_timer._skip = False
 
     def _title(self) -> Text:
         p = self.game.phrase
