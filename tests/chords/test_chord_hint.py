@@ -9,6 +9,7 @@ from handterm_tui.app_factory import open_store
 from handterm_tui.core import chord_model
 from handterm_tui.core.chord_model import Position, press_cells, press_lines
 from handterm_tui.core.tutorial import PROGRESS_KEY
+from handterm_tui.ui.widgets.practice import TypingArea
 
 
 def test_presses_are_numbered_in_order_with_start_and_stop_marks() -> None:
@@ -33,12 +34,12 @@ async def test_the_game_hint_follows_the_next_key(make_app: Callable[..., Any]) 
     async with app.run_test(size=(80, 24)) as pilot:
         app.open_screen("game", {"key": "fox"})
         await pilot.pause()
-        hand = app.screen.query_one("#hint-hand")
-        first = str(hand.render())
+        board = app.screen.query_one(TypingArea)
+        first = board.board_text()
         assert "thumb    ·   ▶1    ·" in first and "middle   ·    ·   3■" in first  # T
         await pilot.press("T")
-        await pilot.pause(0.25)  # the hint follows within a 0.1 s tick
-        after = str(hand.render())  # h = 76: middle mid, then index mid
+        await pilot.pause()  # the hint follows in the key's own frame, not a tick later
+        after = board.board_text()  # h = 76: middle mid, then index mid
         assert "middle   ·   ▶1    ·" in after and "index    ·   2■    ·" in after
         assert "▶ first  ■ last" in after
 

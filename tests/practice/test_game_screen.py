@@ -114,7 +114,65 @@ async def test_mistakes_are_marked_without_colour(
     async with app.run_test(size=(80, 24)) as pilot:
         await run_command(pilot, "play dad")
         await pilot.press("a", "space", "x")
-        typed = app.screen.query_one(TypingArea).render()
-        wrong = [s for s in typed.spans if s.style and "reverse" in str(s.style)]
-        assert len(wrong) == 1 and typed.plain[wrong[0].start : wrong[0].end] == "x"
-        assert "underline" in str(wrong[0].style)
+        await pilot.pause()
+        board = app.screen.query_one(TypingArea)
+        typed_row = next(
+            y for y, row in enumerate(board.board_text().splitlines()) if row.startswith("Typed")
+        )
+        wrong = [s for s in board.row_segments(typed_row) if s.style and s.style.reverse]
+        assert [s.text for s in wrong] == ["x"]
+        assert wrong[0].style is not None and wrong[0].style.underline
+
+
+def rows_starting(board: TypingArea, word: str) -> list[int]:
+    return [y for y, row in enumerate(board.board_text().splitlines()) if row.startswith(word)]
+
+
+async def test_the_board_stays_put_while_a_long_phrase_wraps(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing across the wrap point moves nothing under the typist's eyes, and no key
+    costs a layout pass (a layout and full repaint held up a key's frame by several ms)."""
+    from textual.screen import Screen
+
+    app = make_app(monotonic_ms=StepClock())
+    async with app.run_test(size=(60, 20)) as pilot:
+        app.open_screen("game", {"key": "steady"})  # 71 characters: two rows at 60 columns
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, GameScreen)
+        board = screen.query_one(TypingArea)
+        text = screen.game.text
+        before = (rows_starting(board, "Next"), rows_starting(board, "Time"), board.region)
+        assert len(rows_starting(board, "Phrase")) == 1 and "sprint." not in board.board_text()[:60]
+        layouts: list[object] = []
+        original = Screen._refresh_layout
+
+        def counted(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            layouts.append(self)
+            original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        await pilot.press(*[key_name(c) for c in text[:56]])  # onto the typed line's 2nd row
+        await pilot.pause()
+        typed_rows = board.board_text().splitlines()
+        typed_at = rows_starting(board, "Typed")[0]
+        assert typed_rows[typed_at + 1].strip()  # the typed line did wrap
+        assert (rows_starting(board, "Next"), rows_starting(board, "Time"), board.region) == before
+        assert layouts == []
+
+
+async def test_a_long_next_line_is_cut_and_the_key_line_stays(
+    make_app: Callable[..., Any],
+) -> None:
+    app = make_app(monotonic_ms=StepClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.open_screen("game", {"key": "steady"})
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause()
+        board = app.screen.query_one(TypingArea)
+        rows = board.board_text().splitlines()
+        nxt = rows[rows_starting(board, "Next")[0]]
+        assert nxt.startswith("Next   low, steady") and "…" in nxt
+        assert rows[rows_starting(board, "Key")[0]].startswith("Key    l = chord")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 
+from handterm_tui.ui.widgets.practice import TypingArea
 from handterm_tui.ui.widgets.status import StatusBar
 
 PHONE = (60, 20)
@@ -92,7 +93,11 @@ async def test_game_hint_and_key_line_fit_at_60(make_app: Callable[..., Any]) ->
     async with app.run_test(size=PHONE) as pilot:
         await pilot.press(*keys("play dad"), "a")
         await pilot.pause()
-        hint = app.screen.query_one("#hint-hand")
-        assert hint.display and hint.region.width > 0 and hint.region.right <= 60
+        board = app.screen.query_one(TypingArea)
+        rows = board.board_text().splitlines()
+        assert any(row.endswith("▶ first  ■ last") for row in rows)  # the hand is there
+        assert board.region.right <= 60 and all(
+            len(row) <= board.content_region.width for row in rows
+        )
         help_line = str(app.screen.query_one("#game-help").render())
         assert help_line.endswith("Esc leaves") and len(help_line) <= 58

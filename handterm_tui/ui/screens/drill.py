@@ -14,7 +14,6 @@ from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -26,14 +25,7 @@ from handterm_tui.core.practice import Game, result_lines, result_record
 from handterm_tui.core.records import Record
 from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.screens.game import Practising, app_clock
-from handterm_tui.ui.widgets.hand import chord_hint_text
-from handterm_tui.ui.widgets.practice import (
-    GameView,
-    TypingArea,
-    clock_text,
-    guide_text,
-    phrase_text,
-)
+from handterm_tui.ui.widgets.practice import TypingArea, clock_text
 
 MAX_SUMMARY_CHORDS = 8
 MAX_SUMMARY_PAIRS = 4
@@ -43,17 +35,7 @@ class DrillScreen(Practising, KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     DrillScreen { layout: vertical; }
     DrillScreen #drill-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    DrillScreen #drill-board { height: auto; padding: 1 1 0 1; }
-    DrillScreen .row { height: auto; }
-    DrillScreen .label { width: 7; color: $text-muted; }
-    DrillScreen #drill-line, DrillScreen #drill-typed { width: 1fr; }
-    DrillScreen #drill-hint-row { height: auto; }
-    DrillScreen #drill-guide { height: 2; margin-top: 1; width: 1fr;
-                               text-wrap: nowrap; text-overflow: ellipsis; }
     DrillScreen.-over #drill-board { display: none; }
-    DrillScreen #drill-hand { width: 26; height: 7; margin-top: 1; }
-    DrillScreen.-done #drill-hand { display: none; }
-    DrillScreen #drill-clock { height: 1; margin-top: 1; }
     DrillScreen #drill-result { height: auto; margin: 1 1 0 1; padding: 0 1; border: round $success;
                                 display: none; }
     DrillScreen #drill-result.-shown { display: block; }
@@ -91,44 +73,23 @@ class DrillScreen(Practising, KeyGuard, Screen[None]):
     def compose(self) -> ComposeResult:
         self._clock = app_clock(self.app)
         yield Static(self._title(), id="drill-title")
-        with Vertical(id="drill-board"):
-            with Horizontal(classes="row"):
-                yield Static("Line", classes="label")
-                yield GameView(lambda: phrase_text(self.game), id="drill-line")
-            with Horizontal(classes="row"):
-                yield Static("Typed", classes="label")
-                yield TypingArea(
-                    self.game,
-                    clock=self._clock,
-                    on_edit=self._edited,
-                    on_enter=self._enter,
-                    id="drill-typed",
-                )
-            with Horizontal(id="drill-hint-row"):
-                yield GameView(lambda: guide_text(self.game), id="drill-guide")
-                yield GameView(lambda: chord_hint_text(self.game.expected), id="drill-hand")
-            yield GameView(lambda: clock_text(self.game, self._now, self.target), id="drill-clock")
+        yield TypingArea(
+            self.game,
+            clock=self._clock,
+            clock_line=lambda: clock_text(self.game, self._now, self.target),
+            on_edit=self._edited,
+            on_enter=self._enter,
+            label="Line",
+            id="drill-board",
+        )
         yield Static(id="drill-result")
         yield Static(self._help(), id="drill-help")
 
     def on_mount(self) -> None:
         self._typing = self.query_one(TypingArea)
-        self._per_key = [
-            self.query_one(f"#drill-{name}", GameView) for name in ("line", "guide", "clock")
-        ]
-        self._hand = self.query_one("#drill-hand", GameView)
         self._typing.focus()
-        # The hint hand is redrawn at most once a tick (as in the game), not per key.
-        self.set_interval(0.1, self._sync_hint)
 
     _now = 0.0
-    _hint_char: str | None = None
-
-    def _sync_hint(self) -> None:
-        expected = self.game.expected
-        if expected != self._hint_char:
-            self._hint_char = expected
-            self._hand.refresh()
 
     def _title(self) -> Text:
         p = self.plan
@@ -157,8 +118,6 @@ class DrillScreen(Practising, KeyGuard, Screen[None]):
         if self.started_ms is None and game.started_ms is not None:
             self.started_ms = game.started_ms
         self._typing.redraw()
-        for view in self._per_key:
-            view.refresh()
         if game.done and not self.line_done:
             self._line_finished()
 
@@ -172,7 +131,6 @@ class DrillScreen(Practising, KeyGuard, Screen[None]):
 
     def _line_finished(self) -> None:
         self.line_done = True
-        self.add_class("-done")
         result = self.game.result()
         record = drill.drill_record(
             result_record(result, self.target), self.game.text, self.plan.focus
@@ -214,15 +172,11 @@ class DrillScreen(Practising, KeyGuard, Screen[None]):
                 self.drilled_pairs.append(pair)
         self.game = Game(Phrase("drill", 1, drill.make_line(self.plan, self.words, self.rng)))
         self.line_done = False
-        self.remove_class("-done")
         self._now = 0.0
-        self._typing.game = self.game
+        self._typing.new_game(self.game)
         self.query_one("#drill-result", Static).remove_class("-shown")
         self.query_one("#drill-title", Static).update(self._title())
         self.query_one("#drill-help", Static).update(self._help())
-        self._typing.refresh(layout=True)
-        for view in self.query(GameView):
-            view.refresh(layout=True)
 
     # -- the end: what improved ------------------------------------------------------
 

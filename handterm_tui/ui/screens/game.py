@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
@@ -31,14 +30,7 @@ from handterm_tui.core.practice import (
 from handterm_tui.core.records import Record
 from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.fitline import FitLine
-from handterm_tui.ui.widgets.hand import chord_hint_text
-from handterm_tui.ui.widgets.practice import (
-    GameView,
-    TypingArea,
-    clock_text,
-    guide_text,
-    phrase_text,
-)
+from handterm_tui.ui.widgets.practice import TypingArea, clock_text
 
 TICK_S = 0.1  # the web's timer shows tenths of a second
 
@@ -84,16 +76,6 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
     DEFAULT_CSS = """
     GameScreen { layout: vertical; }
     GameScreen #game-title { height: 1; padding: 0 1; background: $panel; text-style: bold; }
-    GameScreen #board { height: auto; padding: 1 1 0 1; }
-    GameScreen .row { height: auto; }
-    GameScreen .label { width: 7; color: $text-muted; }
-    GameScreen #phrase, GameScreen #typed { width: 1fr; }
-    GameScreen #guide { height: 2; margin-top: 1; }
-    GameScreen #clock { height: 1; margin-top: 1; }
-    GameScreen #hint-row { height: auto; }
-    GameScreen #guide { width: 1fr; }
-    GameScreen #hint-hand { width: 26; height: 7; margin-top: 1; }
-    GameScreen.-done #hint-hand { display: none; }
     GameScreen #result { height: auto; margin: 1 1 0 1; padding: 0 1; border: round $success;
                          display: none; }
     GameScreen #result.-shown { display: block; }
@@ -120,27 +102,16 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
     def compose(self) -> ComposeResult:
         self._clock = app_clock(self.app)
         yield Static(self._title(), id="game-title")
-        with Vertical(id="board"):
-            with Horizontal(classes="row"):
-                yield Static("Phrase", classes="label")
-                yield GameView(lambda: phrase_text(self.game), id="phrase")
-            with Horizontal(classes="row"):
-                yield Static("Typed", classes="label")
-                yield TypingArea(
-                    self.game,
-                    clock=self._clock,
-                    on_edit=self._edited,
-                    on_enter=self._enter,
-                    on_other_key=self._key_after_result,
-                    id="typed",
-                )
-            with Horizontal(id="hint-row"):
-                yield GameView(lambda: guide_text(self.game), id="guide")
-                # The next chord's presses, numbered; hidden with the result panel shown.
-                yield GameView(lambda: chord_hint_text(self.game.expected), id="hint-hand")
-            yield GameView(
-                lambda: clock_text(self.game, self._clock_now(), self.target), id="clock"
-            )
+        # Phrase, typed line, guide, the next chord's presses on the hand, clock: one widget.
+        yield TypingArea(
+            self.game,
+            clock=self._clock,
+            clock_line=lambda: clock_text(self.game, self._clock_now(), self.target),
+            on_edit=self._edited,
+            on_enter=self._enter,
+            on_other_key=self._key_after_result,
+            id="board",
+        )
         yield Static(id="result")
         yield FitLine(*self._help(), id="game-help")
 
@@ -150,12 +121,13 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
         gc.freeze()
         # Looked up once: a DOM query per keystroke would cost more than the redraw.
         self._typing = self.query_one(TypingArea)
-        self._phrase_view = self.query_one("#phrase", GameView)
-        self._guide_view = self.query_one("#guide", GameView)
-        self._hint_view = self.query_one("#hint-hand", GameView)
-        self._clock_view = self.query_one("#clock", GameView)
         self._typing.focus()
         self._ticker = self.set_interval(TICK_S, self._tick, pause=True)
+        # Textual's frame timer, once idle, "skips ahead" to a slot 17-33 ms after the last
+        # frame: a key typed just after a clock tick's frame waited for that slot (p99 of a
+        # learner's keys, 150 ms apart: 32 ms against a bare Input's 10). Frames here follow
+        # a key or a tick, so without the skip each is painted as soon as it is asked for.
+        self._update_timer._skip = False
 
     def _title(self) -> Text:
         p = self.game.phrase
@@ -191,8 +163,6 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
         return self._now
 
     _now = 0.0
-    _shown_errors = 0
-    _hint_char: str | None = None
 
     _key_at = 0.0  # time.monotonic() of the last key (wall time: the app clock may be frozen)
 
@@ -200,25 +170,17 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
         self._key_at = time.monotonic()
         game = self.game
         self._now = game.strokes[-1].at_ms if game.strokes else 0.0
-        self._typing.redraw()
-        self._phrase_view.refresh()
-        self._guide_view.refresh()
         running = game.started_ms is not None and not game.done
         if self._ticker is not None:
             if running:
                 self._ticker.resume()
             else:
                 self._ticker.pause()
-        # While running, the clock line is redrawn with each key (one cheap line, in the
-        # key's own frame) and by the 0.1 s tick only when no key came for a tick: a tick
-        # frame of its own (clock and hint hand, 4-20 ms) would hold up a key's frame.
-        if running:
-            self._clock_view.refresh()
-        else:
-            self._sync_hint()
-        if not running or game.errors != self._shown_errors:
-            self._shown_errors = game.errors
-            self._clock_view.refresh()
+        # One redraw in the key's own frame: the rows that changed (typed line, phrase,
+        # guide, the hand when the next chord differs, the clock). The 0.1 s tick redraws
+        # the clock only when no key came for a tick: a tick frame of its own would hold up
+        # the next key's frame by up to one frame interval.
+        self._typing.redraw()
         if game.done and self.result is None:
             self._finished()
 
@@ -226,16 +188,7 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
         if time.monotonic() - self._key_at < TICK_S * 0.9:
             return  # a key drew the clock within this tick; the typist is not pausing
         self._now = self._clock()
-        self._clock_view.refresh()
-        self._sync_hint()
-
-    def _sync_hint(self) -> None:
-        # Redrawn at most once a tick, not per key: the picture is for a learner who
-        # pauses to find the chord, and a 7-row redraw per key would double a key's cost.
-        expected = self.game.expected
-        if expected != self._hint_char:
-            self._hint_char = expected
-            self._hint_view.refresh()
+        self._typing.redraw()  # repaints only the rows that changed: the clock
 
     def _enter(self) -> None:
         if self.result is not None:
@@ -271,7 +224,6 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
             )
         else:
             self.record = record
-        self.add_class("-done")
         panel = self.query_one("#result", Static)
         panel.update("\n".join(result_lines(result, target)))
         panel.set_class(not result.achieved(target), "-missed")
@@ -285,15 +237,10 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
         self.record = None
         self.next_phrase = None
         self._now = 0.0
-        self.query_one(TypingArea).game = self.game
+        self._typing.new_game(self.game)
         self.query_one("#result", Static).remove_class("-shown")
-        self.remove_class("-done")
-        self._hint_char = None
         self.query_one("#game-title", Static).update(self._title())
         self.query_one("#game-help", FitLine).say(*self._help())
-        self.query_one(TypingArea).refresh(layout=True)
-        for view in self.query(GameView):
-            view.refresh(layout=True)
 
     def action_next(self) -> None:
         if self.next_phrase is not None:
