@@ -127,7 +127,11 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
         # frame: a key typed just after a clock tick's frame waited for that slot (p99 of a
         # learner's keys, 150 ms apart: 32 ms against a bare Input's 10). Frames here follow
         # a key or a tick, so without the skip each is painted as soon as it is asked for.
-        self._update_timer._skip = False
+        # A private attribute of the pinned Textual (8.2.8): if it moves, frames just keep
+        # their slots, as before.
+        timer = getattr(self, "_update_timer", None)
+        if timer is not None and hasattr(timer, "_skip"):
+            timer._skip = False
 
     def _title(self) -> Text:
         p = self.game.phrase
