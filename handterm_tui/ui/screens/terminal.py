@@ -316,6 +316,7 @@ class TerminalScreen(Screen[None]):
 
     def action_scroll(self, how: str) -> None:
         back = self.scrollback
+        back.user_scrolled()
         if how == "page_up":
             back.scroll_page_up(animate=False)
         elif how == "page_down":

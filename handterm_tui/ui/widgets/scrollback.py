@@ -66,6 +66,7 @@ class Scrollback(VerticalScroll):
     """
 
     can_focus = False
+    _pending_top: Static | None = None  # the record to show from its top once laid out
 
     def add_record(self, record: Record) -> None:
         self.add(RecordView(record))
@@ -99,9 +100,17 @@ class Scrollback(VerticalScroll):
             return  # many records: the newest is what matters (the block scrolls once sized)
         # Runs after scroll_end's own deferred scroll: a record taller than the view (help)
         # is shown from its top, like a pager; PageDown/End reach the rest.
+        self._pending_top = widget
         self.call_after_refresh(lambda: self.call_after_refresh(self._top_if_tall, widget))
 
+    def user_scrolled(self) -> None:
+        """A scroll key came first: it wins over the pending "show from its top"."""
+        self._pending_top = None
+
     def _top_if_tall(self, widget: Static) -> None:
+        if widget is not self._pending_top:
+            return
+        self._pending_top = None
         if widget.is_attached and widget.outer_size.height > self.scrollable_content_region.height:
             self.scroll_to_widget(widget, animate=False, top=True)
 
