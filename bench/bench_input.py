@@ -128,7 +128,7 @@ def target(which: str) -> None:
         app = BareInputApp()
     else:
         from handterm_tui import config
-        from handterm_tui.app_factory import build_app
+        from handterm_tui.ui.app import build_app
 
         app = build_app(config.load())
 
