@@ -272,3 +272,28 @@ async def test_the_key_line_says_what_letters_do_and_columns_have_titles(
         assert screen.query_one("#logs-search").value == ""
         columns = str(screen.query_one("#logs-columns").render())
         assert all(word in columns for word in ("when", "st", "wpm", "at", "command"))
+
+
+async def test_the_cursor_row_is_bold_while_the_list_has_the_focus(
+    make_app: Callable[..., Any], store: Any
+) -> None:
+    """The cursor line's look follows the focus (its styles are kept between frames)."""
+    from handterm_tui.ui.widgets.logs_list import LogList
+
+    fill(store)
+    app = make_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(app, pilot)
+        listing = screen.query_one(LogList)
+
+        def cursor_style() -> Any:
+            return listing.render_line(0)._segments[0].style
+
+        assert not cursor_style().bold and cursor_style().reverse  # the search box has it
+        await pilot.press("enter")  # to the list
+        await pilot.pause()
+        assert listing.has_focus and cursor_style().bold and cursor_style().reverse
+        await pilot.press("slash")  # back to the search box
+        await pilot.pause()
+        assert not listing.has_focus and not cursor_style().bold
+        assert not listing.render_line(1)._segments[0].style.reverse  # other rows plain
