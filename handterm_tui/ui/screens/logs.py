@@ -52,6 +52,7 @@ DATES: tuple[tuple[str, str | None], ...] = (
 )
 COUNT_AFTER_S = 0.15  # while typing, the match count waits for a pause this long
 COUNT_INLINE = 20_000  # up to this many records the count is a few ms: taken at once
+WINDOW_AFTER_S = 0.25  # the search window (store/search_window.py) is built this long after
 REMOTE_LIMIT = 500  # newest server records fetched per refresh
 WIDE = 100  # columns from which list and detail sit side by side
 HELP = "Esc back · F2/k kind · F3/d dates · F4/r server · F5/c copy · F6/e export · / search"
@@ -186,8 +187,10 @@ class LogsScreen(KeyGuard, Screen[None]):
         self.reload()
         # A small store is counted as you type: the figure is there in the same frame.
         self._count_inline = self.query_one(LogList).total <= COUNT_INLINE
-        # After the first frame: building it then would delay that frame.
-        self.call_after_refresh(self._keep_window, self.services.owner())
+        # Once the first frame is up: a build beside it delayed it by ~25 ms; a person starts
+        # typing later than this, and until then searches use the full index.
+        viewer = self.services.owner()
+        self.set_timer(WINDOW_AFTER_S, lambda: self._keep_window(viewer))
         self.query_one("#logs-search", Input).focus()
         if self.auto_fetch and self._signed_in():
             self.fetch_remote()
