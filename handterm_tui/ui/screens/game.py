@@ -28,6 +28,7 @@ from handterm_tui.core.practice import (
     result_record,
 )
 from handterm_tui.core.records import Record
+from handterm_tui.ui.frame_timer import paint_when_asked
 from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.fitline import FitLine
 from handterm_tui.ui.widgets.practice import TypingArea, clock_text
@@ -123,15 +124,9 @@ class GameScreen(Practising, KeyGuard, Screen[None]):
         self._typing = self.query_one(TypingArea)
         self._typing.focus()
         self._ticker = self.set_interval(TICK_S, self._tick, pause=True)
-        # Textual's frame timer, once idle, "skips ahead" to a slot 17-33 ms after the last
-        # frame: a key typed just after a clock tick's frame waited for that slot (p99 of a
-        # learner's keys, 150 ms apart: 32 ms against a bare Input's 10). Frames here follow
-        # a key or a tick, so without the skip each is painted as soon as it is asked for.
-        # A private attribute of the pinned Textual (8.2.8): if it moves, frames just keep
-        # their slots, as before.
-        timer = getattr(self, "_update_timer", None)
-        if timer is not None and hasattr(timer, "_skip"):
-            timer._skip = False
+        # A key typed just after a clock tick's frame waited for the next frame slot (p99
+        # of a learner's keys, 150 ms apart: 32 ms against a bare Input's 10).
+        paint_when_asked(self)
 
     def _title(self) -> Text:
         p = self.game.phrase

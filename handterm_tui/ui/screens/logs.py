@@ -35,6 +35,7 @@ from handterm_tui.logbook.pager import Pager
 from handterm_tui.services import OfflineServices, Services, Unavailable
 from handterm_tui.store.log_index import Filter, LogIndex, Row, upload_state
 from handterm_tui.store.search_window import SearchWindow
+from handterm_tui.ui.frame_timer import paint_when_asked
 from handterm_tui.ui.keyguard import KeyGuard
 from handterm_tui.ui.widgets.fitline import FitLine
 from handterm_tui.ui.widgets.logs_list import COLUMNS, LogList
@@ -183,6 +184,9 @@ class LogsScreen(KeyGuard, Screen[None]):
         # frozen, a full collection scans only what is new instead of the whole heap,
         # which cost 34-47 ms pauses mid-typing (a key's frame waited for them).
         gc.freeze()
+        # A key landing just after the count's or the detail pane's frame waited 15-25 ms
+        # for the next frame slot (the slowest keys of search as you type).
+        paint_when_asked(self)
         self.set_class(self.app.size.width >= WIDE, "-wide")
         self.reload()
         # A small store is counted as you type: the figure is there in the same frame.
