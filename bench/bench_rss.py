@@ -35,6 +35,10 @@ def _config(profile: dict[str, Any] | None, root: Path) -> Any:
 
 def child(profile_json: str, root: str) -> None:
     profile = json.loads(profile_json) or None
+    # trio is in the dev environment only (selenium, for the browser door tests, needs it);
+    # httpcore imports it when present (~3 MiB with attrs, outcome, sortedcontainers). A
+    # user's install has none of them: measure that.
+    sys.modules["trio"] = None  # type: ignore[assignment]
 
     async def go() -> dict[str, Any]:
         from handterm_tui.app_factory import build_services, open_store
