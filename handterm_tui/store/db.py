@@ -145,6 +145,7 @@ def explain(exc: BaseException, path: Path | None, doing: str = "") -> StoreErro
     )
 
 
+MIN_SQLITE = (3, 31, 0)  # generated columns (schema 7)
 UPGRADE_NOTICE_FROM = 20_000  # records: from here the one-time rebuild is felt
 
 
@@ -209,6 +210,14 @@ class Database:
             return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
     def migrate(self) -> None:
+        if sqlite3.sqlite_version_info < MIN_SQLITE:
+            # Schema 7's computed column needs 3.31; older libraries fail mid-upgrade.
+            raise StoreError(
+                f"handterm needs SQLite {'.'.join(map(str, MIN_SQLITE))} or newer; this "
+                f"Python has {sqlite3.sqlite_version}. Use a Python built with a newer SQLite "
+                "(python.org and most distributions since 2020 have one).",
+                self.path,
+            )
         # Migration 7 rebuilds the records table; foreign keys (outbox.record_id) would
         # refuse the drop of the old one, although every id is kept. The pragma is a no-op
         # inside a transaction, so it is set around it.

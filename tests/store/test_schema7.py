@@ -472,3 +472,12 @@ def test_a_big_stores_upgrade_is_announced_before_it_starts(
     _v6_store(small)
     Store(small, announce=announce).close()
     assert len(heard) == 1
+
+
+def test_an_old_sqlite_library_is_named_instead_of_failing_mid_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite3, "sqlite_version_info", (3, 26, 0))
+    monkeypatch.setattr(sqlite3, "sqlite_version", "3.26.0")
+    with pytest.raises(StoreError, match=r"needs SQLite 3\.31\.0 or newer; this Python has 3\.26"):
+        Store(tmp_path / "new.sqlite")
