@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -66,25 +67,23 @@ class Record:
 
     def to_json(self) -> dict[str, Any]:
         """The structured record uploaded as ``command_<ISO>.json``."""
-        return {
-            "version": 1,
-            "kind": self.kind,
-            "time": iso_utc(self.created_at),
-            "line": self.line,
-            "command": {
-                "name": self.name,
-                "args": list(self.args),
-                "switches": dict(self.switches),
-            },
-            "response": self.response,
-            "status": self.status,
-            "wpm": {"gross": self.gross_wpm, "web": self.web_wpm},
-            "keystrokes": [[k.char, k.interval_ms] for k in self.keystrokes],
-            "extra": self.extra,
-        }
+        return upload_body(
+            kind=self.kind,
+            time=iso_utc(self.created_at),
+            line=self.line,
+            name=self.name,
+            args=list(self.args),
+            switches=dict(self.switches),
+            response=self.response,
+            status=self.status,
+            gross_wpm=self.gross_wpm,
+            web_wpm=self.web_wpm,
+            keystrokes=[(k.char, k.interval_ms) for k in self.keystrokes],
+            extra=self.extra,
+        )
 
     def dumps(self) -> str:
-        return json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        return body_text(self.to_json())
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Record:
@@ -107,6 +106,41 @@ class Record:
             gross_wpm=wpm.get("gross"),
             web_wpm=wpm.get("web"),
         )
+
+
+def upload_body(
+    *,
+    kind: str,
+    time: str,
+    line: str,
+    name: str,
+    args: list[str],
+    switches: dict[str, Any],
+    response: str,
+    status: int,
+    gross_wpm: float | None,
+    web_wpm: float | None,
+    keystrokes: Iterable[tuple[str, float | None]],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
+    """The record object the server stores (one shape: a Record's, or a stored row's built
+    straight from its columns by the uploader)."""
+    return {
+        "version": 1,
+        "kind": kind,
+        "time": time,
+        "line": line,
+        "command": {"name": name, "args": args, "switches": switches},
+        "response": response,
+        "status": status,
+        "wpm": {"gross": gross_wpm, "web": web_wpm},
+        "keystrokes": [[c, ms] for c, ms in keystrokes],
+        "extra": extra,
+    }
+
+
+def body_text(body: dict[str, Any]) -> str:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from handterm_tui.core.owner import Owner
-from handterm_tui.core.records import Record, iso_utc, parse_iso
+from handterm_tui.core.records import Record, body_text, iso_utc, parse_iso, upload_body
 from handterm_tui.core.stats import Keystroke, web_char_times
 from handterm_tui.store import keycodec
 from handterm_tui.store.db import Database
@@ -361,24 +361,23 @@ def _record_body(row: sqlite3.Row) -> str | None:
     if keys and gross is None and web is None:
         return None  # Record works the figures out itself
     args, switches, extra = row["args"], row["switches"], row["extra"]
-    body = {
-        "version": 1,
-        "kind": row["kind"],
-        "time": stamp,
-        "line": row["line"],
-        "command": {
-            "name": row["name"],
+    return body_text(
+        upload_body(
+            kind=row["kind"],
+            time=stamp,
+            line=row["line"],
+            name=row["name"],
             # NULL: what schema 7 leaves out because it is the default (as _row_to_record).
-            "args": default_args(row["line"]) if args is None else json.loads(args),
-            "switches": {} if switches is None else json.loads(switches),
-        },
-        "response": row["response"],
-        "status": row["status"],
-        "wpm": {"gross": gross, "web": web},
-        "keystrokes": [[c, ms] for c, ms in keys],
-        "extra": {} if extra is None else json.loads(extra),
-    }
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+            args=default_args(row["line"]) if args is None else json.loads(args),
+            switches={} if switches is None else json.loads(switches),
+            response=row["response"],
+            status=row["status"],
+            gross_wpm=gross,
+            web_wpm=web,
+            keystrokes=keys,
+            extra={} if extra is None else json.loads(extra),
+        )
+    )
 
 
 def _content(record: Record, part: str) -> str:
