@@ -20,7 +20,7 @@ from handterm_tui.store.records import fts_query, fts_words, owned_by
 
 if TYPE_CHECKING:
     from handterm_tui.store import Store
-    from handterm_tui.store.search_window import SearchWindow
+    from handterm_tui.store.search_window import Search, SearchWindow
 
 PAGE = 200
 
@@ -155,22 +155,16 @@ class LogIndex:
         sql = f"SELECT {select} FROM {source}"
         return sql + (" WHERE " + " AND ".join(where) if where else ""), params
 
+    def _search(self) -> Search:
+        flt = self.filter
+        return (fts_words(flt.query or ""), flt.kind, flt.since, flt.until)
+
     def _local_page(self, before: int | None, limit: int, *, oldest: bool = False) -> list[Row]:
         match = self.filter.match
         window = self.window if match and not oldest else None
-        flt = self.filter
-        narrowed = (fts_words(flt.query or ""), flt.kind, flt.since, flt.until)
+        search = self._search()
         if window is not None:
-            if window.known_empty(*narrowed):
-                return []
-            ids = window.hits(
-                match or "",
-                before=before,
-                limit=limit,
-                kind=flt.kind,
-                since=flt.since,
-                until=flt.until,
-            )
+            ids = window.hits(match or "", search, before=before, limit=limit)
             if ids is not None:
                 return self._local_rows(ids)
         key = "f.rowid" if match else "r.id"
@@ -187,7 +181,7 @@ class LogIndex:
         with self.store.db.reading() as conn:
             rows = conn.execute(sql, params).fetchall()
         if window is not None and before is None and not rows:
-            window.note_empty(*narrowed)
+            window.note_empty(search)
         return [_local_row(r) for r in rows]
 
     def _local_rows(self, ids: list[int]) -> list[Row]:
@@ -244,13 +238,7 @@ class LogIndex:
             sql, params = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?", [match]
         else:
             sql, params = self._sql("records", "count(*)", counting=True)
-        flt = self.filter
-        words = fts_words(flt.query or "")
-        if not (
-            match
-            and self.window is not None
-            and self.window.known_empty(words, flt.kind, flt.since, flt.until)
-        ):
+        if not (match and self.window is not None and self.window.known_empty(self._search())):
             total += int(conn.execute(sql, params).fetchone()[0])
         if self.filter.remote:
             sql, params = self._sql("remote_records", "count(*)", counting=True)

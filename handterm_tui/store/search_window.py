@@ -22,6 +22,9 @@ from handterm_tui.store.records import owned_by
 if TYPE_CHECKING:
     from handterm_tui.store import Store
 
+# A search as typed: its words, and the kind and dates it is filtered by.
+Search = tuple[tuple[str, ...], str | None, str | None, str | None]
+
 WINDOW = 5000  # records; a term in 4% of them fills a 200-row page
 
 
@@ -39,7 +42,7 @@ class SearchWindow:
         self._complete = False  # the window holds every record the viewer has
         # Searches the full index found nothing for (words, kind, since, until): a query
         # that only narrows one of them (more words, longer words) finds nothing either.
-        self._empty: list[tuple[tuple[str, ...], str | None, str | None, str | None]] = []
+        self._empty: list[Search] = []
 
     @property
     def ready(self) -> bool:
@@ -96,41 +99,36 @@ class SearchWindow:
         if rows:
             self._empty.clear()  # a new record may match what found nothing before
 
-    def known_empty(
-        self, words: tuple[str, ...], kind: str | None, since: str | None, until: str | None
-    ) -> bool:
-        """True when an earlier search that ``words`` narrows found nothing: every earlier
-        word begins one of these (a longer prefix, or a word more, matches a subset)."""
+    def known_empty(self, search: Search) -> bool:
+        """True when an earlier search that ``search`` narrows found nothing (the records
+        made since included)."""
         with self._lock:
             if self._conn is None:
                 return False
             self._catch_up(self._conn)
-            for old_words, *old_rest in self._empty:
-                if old_rest == [kind, since, until] and all(
-                    any(w.startswith(old) for w in words) for old in old_words
-                ):
-                    return True
-            return False
+            return self._narrows_empty(search)
 
-    def note_empty(
-        self, words: tuple[str, ...], kind: str | None, since: str | None, until: str | None
-    ) -> None:
+    def _narrows_empty(self, search: Search) -> bool:
+        # Every earlier word begins one of these: a longer prefix, or a word more, matches
+        # a subset of what the earlier search matched.
+        words, *rest = search
+        for old_words, *old_rest in self._empty:
+            if old_rest == rest and all(any(w.startswith(old) for w in words) for old in old_words):
+                return True
+        return False
+
+    def note_empty(self, search: Search) -> None:
         with self._lock:
-            self._empty.append((words, kind, since, until))
+            self._empty.append(search)
             del self._empty[:-32]  # the last few are the ones typing extends
 
     def hits(
-        self,
-        match: str,
-        *,
-        before: int | None,
-        limit: int,
-        kind: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
+        self, match: str, search: Search, *, before: int | None, limit: int
     ) -> list[int] | None:
         """Ids of the first ``limit`` records matching, newest first, older than ``before``;
-        None when the window cannot tell (it found fewer and older records exist)."""
+        None when the window cannot tell (it found fewer and older records exist).
+        ``search`` is the same query as words and filters (words, kind, since, until)."""
+        _, kind, since, until = search
         where = ["w MATCH ?"]
         params: list[Any] = [match]
         for clause, value in (
@@ -147,6 +145,8 @@ class SearchWindow:
             if conn is None:
                 return None
             self._catch_up(conn)
+            if self._narrows_empty(search):
+                return []
             ids = [
                 row[0]
                 for row in conn.execute(

@@ -71,9 +71,11 @@ def test_the_window_answers_common_words_and_leaves_rare_ones_to_the_index(store
     fill(store, 400)
     window = SearchWindow(store, DANA, size=60)
     window.build()
-    common = window.hits('"echo"*', before=None, limit=20)
+    common = window.hits('"echo"*', (("echo",), None, None, None), before=None, limit=20)
     assert common is not None and len(common) == 20
-    assert window.hits('"rare"*', before=None, limit=20) is None  # older than the window
+    assert (
+        window.hits('"rare"*', (("rare",), None, None, None), before=None, limit=20) is None
+    )  # older than the window
     window.close()
 
 
@@ -103,7 +105,9 @@ def test_one_viewers_window_never_shows_anothers_records(store: Any) -> None:
     # A window that holds all of a viewer's records answers even rare words itself.
     whole = SearchWindow(store, BOB, size=10_000)
     whole.build()
-    assert whole.hits('"secret"*', before=None, limit=20) is not None
+    assert (
+        whole.hits('"secret"*', (("secret",), None, None, None), before=None, limit=20) is not None
+    )
     whole.close()
     window.close()
 
@@ -121,10 +125,10 @@ def test_a_search_that_only_narrows_an_empty_one_is_empty_until_a_record_matches
         return [row.line for row in rows], index.count()
 
     assert search("golf h") == ([], 0)
-    assert window.known_empty(("golf", "hotel"), None, None, None)
-    assert window.known_empty(("golf", "h", "x"), None, None, None)
-    assert not window.known_empty(("golf",), None, None, None)  # wider: not known
-    assert not window.known_empty(("golf", "hotel"), "game", None, None)  # another filter
+    assert window.known_empty((("golf", "hotel"), None, None, None))
+    assert window.known_empty((("golf", "h", "x"), None, None, None))
+    assert not window.known_empty((("golf",), None, None, None))  # wider: not known
+    assert not window.known_empty((("golf", "hotel"), "game", None, None))  # another filter
     assert search("golf hotel") == ([], 0)
     add(store, DANA, 900, "golf hotel at last")
     assert search("golf hotel") == (["golf hotel at last"], 1)
